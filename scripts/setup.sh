@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# AMORPH - LAMMPS plugin package, GPL-2.0
+#
+# One entry point for a fresh Debian machine (run as root, or with sudo available):
+#
+#   bash scripts/setup.sh demo     # install deps, get+build LAMMPS, build AMORPH, run examples/quickstart
+#   bash scripts/setup.sh test     # same set-up, then the whole test suite (both LAMMPS versions)
+#
+# Further sub-commands (used by the two above, handy on their own):
+#   deps                   install the Debian packages AMORPH needs
+#   lammps  <suite>        fetch LAMMPS source of Debian <suite> (sid|trixie) and build it (cached)
+#   plugin  <suite>        build amorphplugin.so + tests against that LAMMPS into build/<suite>
+#   builtin <suite>        build LAMMPS with the AMORPH styles compiled in (cached build dir)
+#   env     <suite>        print the shell exports that make `lmp`, `import lammps` and the plugin work
+#
+# Everything downloaded or built outside this clone lives in $AMORPH_CACHE
+# (default ~/.cache/amorph), keyed by LAMMPS version and build options, so reruns are fast.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${AMORPH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/amorph}"
+JOBS="${AMORPH_JOBS:-$(nproc)}"
+PY=/usr/bin/python3
+mkdir -p "$CACHE"
+
+log() { printf '\n=== [amorph setup] %s\n' "$*"; }
+die() { printf '\n*** [amorph setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# LAMMPS options of the host builds (the key of the build cache includes them).
+# sid (newest): everything the styles, examples, benchmarks and tests use.
+# trixie (compatibility, 4 Feb 2025): what build + load + smoke tests need.
+lammps_options() {
+  LAMMPS_OPTIONS=(-DBUILD_SHARED_LIBS=ON -DBUILD_MPI=ON -DBUILD_OMP=OFF -DLAMMPS_SIZES=smallbig
+                  -DPKG_PLUGIN=ON -DPKG_MANYBODY=ON)
+  if [ "$1" = sid ]; then
+    LAMMPS_OPTIONS+=(-DPKG_EXTRA-COMPUTE=ON -DPKG_EXTRA-FIX=ON -DPKG_PYTHON=ON -DPKG_VORONOI=ON -DDOWNLOAD_VORO=OFF)
+  fi
+  LAMMPS_OPTIONS+=(-DPython_EXECUTABLE=$PY -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+}
+# --- LAMMPS source from Debian source packages, through a private apt configuration ---
+apt_private() {
+  local d="$CACHE/apt"
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+  local uri="http://deb.debian.org/debian" key="/usr/share/keyrings/debian-archive-keyring.gpg"
+  # reuse the mirror and keyring of the system's own Debian entry when there is one
+  local sys=/etc/apt/sources.list.d/debian.sources
+  if [ -f "$sys" ]; then
+    local u k
+    u=$(awk '/^URIs:/{print $2; exit}' "$sys"); k=$(awk '/^Signed-By:/{print $2; exit}' "$sys")
+    [ -n "$u" ] && uri="$u"; [ -n "$k" ] && [ -f "$k" ] && key="$k"
+  fi
+  {
+    echo "deb-src [signed-by=$key] $uri sid main"
+    echo "deb-src [signed-by=$key] $uri trixie main"
+  } > "$d/sources.list"
+  APTO=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" -o APT::Sandbox::User=root)
+}
+
+# prints the directory of the extracted LAMMPS source for a suite
+lammps_source() {
+  local suite="$1" ver srcroot tarball
+  apt_private
+  # the source index is refreshed at most once a day (sid moves)
+  if [ -z "$(find "$CACHE/apt/lists" -name '*Sources*' -mmin -1440 2>/dev/null | head -1)" ]; then
+    apt-get "${APTO[@]}" update -q >&2 || true
+  fi
+  # pick the version of the requested suite
+  case "$suite" in
+    sid)    ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1) ;;
+    trixie) ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | grep '^20250204' | sort -V | tail -1) ;;
+    *) die "unknown suite '$suite' (use sid or trixie)" ;;
+  esac
+  if [ -z "$ver" ]; then
+    # offline rerun: fall back to what the cache already holds
+    ver=$(cat "$CACHE/lammps-$suite.version" 2>/dev/null || true)
+    [ -n "$ver" ] || die "cannot find LAMMPS source package for Debian $suite (no network and no cache in $CACHE)"
+  fi
+  echo "$ver" > "$CACHE/lammps-$suite.version"
+  srcroot="$CACHE/src/lammps-$ver"
+  if [ ! -f "$srcroot/.extracted" ]; then
+    mkdir -p "$CACHE/tarballs"
+    tarball=$(ls "$CACHE"/tarballs/lammps_"${ver%-*}".orig.tar.* 2>/dev/null | head -1 || true)
+    if [ -z "$tarball" ]; then
+      log "downloading LAMMPS $ver source (Debian $suite)" >&2
+      # only the upstream tarball is needed; the .dsc/.debian.tar may be missing on a mirror
+      (cd "$CACHE/tarballs" && apt-get "${APTO[@]}" source --download-only -q "lammps=$ver" >&2) || true
+      tarball=$(ls "$CACHE"/tarballs/lammps_"${ver%-*}".orig.tar.* 2>/dev/null | head -1 || true)
+      [ -n "$tarball" ] || die "download of the LAMMPS source tarball lammps=$ver failed"
+    fi
+    log "extracting $tarball" >&2
+    rm -rf "$srcroot"; mkdir -p "$srcroot"
+    # some orig tarballs have a top-level directory, others (sid's) do not
+    local strip=0
+    [ "$(tar -tf "$tarball" | grep -c '^[^/]*/\?$')" -le 1 ] && strip=1
+    tar -xf "$tarball" -C "$srcroot" --strip-components=$strip
+    touch "$srcroot/.extracted"
+  fi
+  echo "$srcroot"
+}
+
+opts_key() { printf '%s\n' "${LAMMPS_OPTIONS[@]}" "$(c++ --version | head -1)" "$(mpicxx --showme:version 2>/dev/null || true)" | md5sum | cut -c1-10; }
+
+export CCACHE_DIR="$CACHE/ccache" CCACHE_BASEDIR="$CACHE" CCACHE_MAXSIZE=5G CCACHE_NOHASHDIR=true
+
+# Build LAMMPS as shared library + lmp into the cache; stage its Python module so that
+# `import lammps` loads THIS liblammps.so, never a system copy.
+cmd_lammps() {
+  local suite="${1:-sid}" src ver bdir
+  src=$(lammps_source "$suite"); ver=$(cat "$CACHE/lammps-$suite.version")
+  lammps_options "$suite"
+  bdir="$CACHE/build/lammps-$ver-$(opts_key)"
+  if [ ! -f "$bdir/.built" ]; then
+    log "building LAMMPS $ver in $bdir (takes several minutes)"
+    mkdir -p "$CACHE/build"
+    cmake -S "$src/cmake" -B "$bdir" "${LAMMPS_OPTIONS[@]}" -DCMAKE_INSTALL_PREFIX="$bdir/install" > "$bdir.configure.log" 2>&1 \
+      || { tail -40 "$bdir.configure.log"; die "LAMMPS configure failed (log: $bdir.configure.log)"; }
+    cmake --build "$bdir" -j "$JOBS" > "$bdir.build.log" 2>&1 \
+      || { tail -40 "$bdir.build.log"; die "LAMMPS build failed (log: $bdir.build.log)"; }
+    stage_python "$src" "$bdir"
+    touch "$bdir/.built"
+  fi
+  ln -sfn "$bdir" "$CACHE/lammps-$suite"
+  log "LAMMPS $ver ready: $bdir/lmp"
+}
+
+# the LAMMPS python package, with liblammps.so next to it (core.py looks there first)
+stage_python() {
+  local src="$1" bdir="$2" py="$2/python"
+  rm -rf "$py"; mkdir -p "$py"
+  cp -r "$src/python/lammps" "$py/lammps"
+  cp -P "$bdir"/liblammps.so* "$py/lammps/"
+  # package metadata with the version of THIS build, so that a system-wide lammps
+  # distribution (e.g. Debian's python3-lammps) is never taken for ours
+  local v; v=$(sed -n 's/^#define LAMMPS_VERSION "\(.*\)"/\1/p' "$src/src/version.h")
+  v=$(date -d "$v" +%Y.%-m.%-d)
+  mkdir -p "$py/lammps-$v.dist-info"
+  printf 'Metadata-Version: 2.1\nName: lammps\nVersion: %s\n' "$v" > "$py/lammps-$v.dist-info/METADATA"
+}
+
+cmd_env() {
+  local suite="${1:-sid}" b="$CACHE/lammps-${1:-sid}"
+  [ -d "$b" ] || die "LAMMPS for $suite not built yet: run 'bash scripts/setup.sh lammps $suite'"
+  b=$(readlink -f "$b")
+  echo "export PATH=$b:\$PATH"
+  echo "export LD_LIBRARY_PATH=$b\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+  echo "export PYTHONPATH=$b/python:$HERE/python\${PYTHONPATH:+:\$PYTHONPATH}"
+  echo "export LAMMPS_PLUGIN_PATH=$HERE/build/$suite"
+  echo "export LAMMPS_POTENTIALS=$HERE/potentials"
+}
+
+cmd_plugin() {
+  local suite="${1:-sid}" b
+  b=$(readlink -f "$CACHE/lammps-$suite") || die "LAMMPS for $suite not built"
+  local src; src=$(lammps_source "$suite")
+  log "building AMORPH plugin against LAMMPS $(cat "$CACHE/lammps-$suite.version") into build/$suite"
+  cmake -S "$HERE" -B "$HERE/build/$suite" -DLAMMPS_SOURCE_DIR="$src/src" -DLAMMPS_BINARY_DIR="$b" \
+        -DCMAKE_BUILD_TYPE=Release -DAMORPH_BUILD_TESTS=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+  cmake --build "$HERE/build/$suite" -j "$JOBS"
+}
+
+# LAMMPS with AMORPH compiled in (built-in package mode), same options as the host build
+cmd_builtin() {
+  local suite="${1:-sid}" src ver bdir
+  src=$(lammps_source "$suite"); ver=$(cat "$CACHE/lammps-$suite.version")
+  lammps_options "$suite"
+  # same depth as the host build folder, so ccache hits for every unchanged LAMMPS file
+  bdir="$CACHE/build/lammps-$ver-$(opts_key)-builtin"
+  log "building LAMMPS $ver with AMORPH built in ($bdir)"
+  mkdir -p "$CACHE/build"
+  cmake -S "$src/cmake" -B "$bdir" "${LAMMPS_OPTIONS[@]}" \
+        -DCMAKE_PROJECT_lammps_INCLUDE="$HERE/cmake/AMORPHBuiltin.cmake" > "$bdir.configure.log" 2>&1 \
+    || { tail -40 "$bdir.configure.log"; die "built-in configure failed"; }
+  cmake --build "$bdir" -j "$JOBS" > "$bdir.build.log" 2>&1 \
+    || { tail -40 "$bdir.build.log"; die "built-in build failed (log: $bdir.build.log)"; }
+  ln -sfn "$bdir" "$CACHE/lammps-$suite-builtin"
+}
+
+cmd_test() {
+  cmd_deps
+  cmd_lammps sid
+  cmd_plugin sid
+  cmd_lammps trixie
+  cmd_plugin trixie
+  cmd_builtin sid
+  local rc=0
+  log "tests against LAMMPS $(cat "$CACHE/lammps-sid.version") (newest): full suite"
+  ctest --test-dir "$HERE/build/sid" --output-on-failure -j "$JOBS" || rc=1
+  log "tests against LAMMPS $(cat "$CACHE/lammps-trixie.version") (compatibility): build, load, smoke"
+  ctest --test-dir "$HERE/build/trixie" --output-on-failure -L compat || rc=1
+  return $rc
+}
+
+cmd_demo() {
+  cmd_deps
+  cmd_lammps sid
+  cmd_plugin sid
+  eval "$(cmd_env sid)"
+  log "running examples/quickstart"
+  bash "$HERE/examples/quickstart/run.sh"
+}
+
+case "${1:-}" in
+  deps)    cmd_deps ;;
+  lammps)  cmd_deps; cmd_lammps "${2:-sid}" ;;
+  plugin)  cmd_plugin "${2:-sid}" ;;
+  builtin) cmd_builtin "${2:-sid}" ;;
+  env)     cmd_env "${2:-sid}" ;;
+  test)    cmd_test ;;
+  demo)    cmd_demo ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
+esac
