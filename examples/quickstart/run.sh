@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# AMORPH - LAMMPS plugin package, GPL-2.0
+# Run the quickstart with the LAMMPS and plugin that `bash scripts/setup.sh demo` built.
+# Extra arguments are passed to lmp (e.g. -var ncell 4 -var tq 5 for a tiny run).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+if ! command -v lmp >/dev/null || [ -z "${LAMMPS_PLUGIN_PATH:-}" ]; then
+  eval "$(bash "$ROOT/scripts/setup.sh" env sid)"
+fi
+export LAMMPS_POTENTIALS="${LAMMPS_POTENTIALS:-$ROOT/potentials}"
+cd "$HERE"
+NP="${AMORPH_NP:-1}"
+if [ "$NP" -gt 1 ]; then
+  mpirun --oversubscribe --allow-run-as-root -np "$NP" lmp -in in.quickstart -nocite "$@"
+else
+  lmp -in in.quickstart -nocite "$@"
+fi
+echo "AMORPH quickstart: outputs are in $HERE/${AMORPH_OUT:-out}/"

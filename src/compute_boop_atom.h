@@ -1,0 +1,86 @@
+/* -*- c++ -*- -------------------------------------------------------------
+   AMORPH - LAMMPS plugin package, GPL-2.0
+
+   compute boop/atom: Steinhardt q_l, w_l, w-hat_l, Lechner-Dellago averaged
+   q-bar_l, w-bar_l and Tanaka's bond crystallinity s(i,j) per atom.
+   The numerics live in kernels/boop_kernel.h; this class selects neighbours,
+   communicates q_lm of ghost atoms and fills the per-atom array.
+------------------------------------------------------------------------- */
+
+#ifdef COMPUTE_CLASS
+// clang-format off
+ComputeStyle(boop/atom,ComputeBoopAtom);
+// clang-format on
+#else
+
+#ifndef AMORPH_COMPUTE_BOOP_ATOM_H
+#define AMORPH_COMPUTE_BOOP_ATOM_H
+
+#include "compute.h"
+
+#include <memory>
+#include <vector>
+
+namespace AMORPH {
+namespace boop {
+  class SphericalHarmonics;
+  class Wigner3jTable;
+}    // namespace boop
+}    // namespace AMORPH
+
+namespace LAMMPS_NS {
+
+class ComputeBoopAtom : public Compute {
+ public:
+  ComputeBoopAtom(class LAMMPS *, int, char **);
+  ~ComputeBoopAtom() override;
+  void init() override;
+  void init_list(int, class NeighList *) override;
+  void compute_peratom() override;
+  int pack_forward_comm(int, int *, double *, int, int *) override;
+  void unpack_forward_comm(int, int, double *) override;
+  double memory_usage() override;
+
+  enum { NEIGH_CUTOFF, NEIGH_NNN, NEIGH_SANN };
+
+ private:
+  class NeighList *list;
+  std::vector<int> degrees;
+  double cutoff;        // user cutoff (0: pair cutoff)
+  double cutsq;
+  int mode, nnn;
+  int qflag, wflag, whflag, qbarflag, wbarflag, bondflag;
+  int bond_l, bond_slot;
+  double bond_threshold;
+  // column offsets (-1 if absent)
+  int col_q, col_w, col_wh, col_qbar, col_wbar, col_bond, col_nb;
+
+  std::unique_ptr<AMORPH::boop::SphericalHarmonics> ylm;
+  std::vector<std::unique_ptr<AMORPH::boop::Wigner3jTable>> w3j;    // one per degree
+  int nhalf;            // q_lm values (m >= 0) per atom; stored as re[nhalf], im[nhalf]
+
+  int nmax;
+  double **boop;        // per-atom output array
+  double **qlm;         // per-atom q_lm (local + ghost), 2*nhalf values
+  // neighbours chosen for each local atom (CSR), needed by averaging and s(i,j)
+  std::vector<int> nb_first, nb_num, nb_list;
+  // scratch for the candidate neighbours of one atom
+  struct Cand {
+    double rsq;
+    double dx, dy, dz;
+    int j;
+    tagint tag;
+  };
+  std::vector<Cand> cand;
+  bigint nsann_failed;
+
+  bool need_neighbors_of_neighbors() const { return qbarflag || wbarflag || bondflag; }
+  int select_neighbors(int i);
+  void per_degree_outputs(const double *re, const double *im, double *out_q, double *out_w,
+                          double *out_wh);
+};
+
+}    // namespace LAMMPS_NS
+
+#endif
+#endif
