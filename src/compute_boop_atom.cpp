@@ -39,6 +39,8 @@ using namespace LAMMPS_NS;
 using AMORPH::boop::SphericalHarmonics;
 using AMORPH::boop::Wigner3jTable;
 
+static constexpr double QL_EPSILON = 1.0e-6;
+
 static const char cite_boop[] =
     "compute boop/atom (AMORPH): doi:10.1103/PhysRevB.28.784, doi:10.1063/1.2977970\n\n"
     "@Article{Steinhardt83,\n author = {P. J. Steinhardt and D. R. Nelson and M. Ronchetti},\n"
@@ -246,10 +248,9 @@ int ComputeBoopAtom::select_neighbors(int i)
   }
   if (mode == NEIGH_SANN) {
     std::sort(cand.begin(), cand.end(), closer);
-    thread_local std::vector<double> r;
-    r.resize(n);
-    for (int k = 0; k < n; ++k) r[k] = sqrt(cand[k].rsq);
-    int m = AMORPH::boop::sann_count(r.data(), n);
+    dist.resize(n);
+    for (int k = 0; k < n; ++k) dist[k] = sqrt(cand[k].rsq);
+    int m = AMORPH::boop::sann_count(dist.data(), n);
     if (m == AMORPH::boop::SANN_NOT_FOUND) {
       ++nsann_failed;
       return n;
@@ -268,9 +269,12 @@ void ComputeBoopAtom::per_degree_outputs(const double *re, const double *im, dou
     const int l = degrees[k];
     const double *r = re + ylm->half_offset(k);
     const double *m = im + ylm->half_offset(k);
-    if (out_q) out_q[k] = AMORPH::boop::ql_half(l, r, m);
+    const double q = AMORPH::boop::ql_half(l, r, m);
+    if (out_q) out_q[k] = q;
     if (out_w) out_w[k] = w3j[k]->wl_half(r, m);
-    if (out_wh) out_wh[k] = w3j[k]->wl_hat_half(r, m);
+    // w-hat is the ratio of two vanishing numbers when q_l -> 0: defined as 0 below
+    // QL_EPSILON, as in compute orientorder/atom
+    if (out_wh) out_wh[k] = q < QL_EPSILON ? 0.0 : w3j[k]->wl_hat_half(r, m);
   }
 }
 
@@ -352,7 +356,6 @@ void ComputeBoopAtom::compute_peratom()
   // pass 2: q_lm of ghost atoms, then averaged outputs and bond crystallinity
   comm->forward_comm(this);
 
-  thread_local std::vector<double> bar;
   bar.resize(2 * nhalf);
   for (int i = 0; i < nlocal; ++i) {
     if (!(mask[i] & groupbit)) continue;

@@ -72,6 +72,7 @@ class ComputeBoopAtom : public Compute {
     tagint tag;
   };
   std::vector<Cand> cand;
+  std::vector<double> dist, bar;    // scratch: sorted distances (SANN), averaged q_lm
   bigint nsann_failed;
 
   bool need_neighbors_of_neighbors() const { return qbarflag || wbarflag || bondflag; }

