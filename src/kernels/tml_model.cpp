@@ -1027,6 +1027,23 @@ struct DataAdaptor {
 // squared Euclidean distance, summed strictly in order j = 0..d-1:
 //   s_0 = 0,  s_{j+1} = s_j + (a_j - b_j)^2,  dist2 = s_d
 // (nanoflann's L2_Adaptor sums in blocks of 4, a different rounding order)
+inline double seq_dist2(const double *a, const double *b, std::size_t d)
+{
+  double s = 0.0;
+  for (std::size_t j = 0; j < d; ++j) {
+    const double t = a[j] - b[j];
+    s += t * t;
+  }
+  return s;
+}
+
+// nanoflann metric: seq_dist2 with early exit.  The query buffer holds d+1
+// values: a[0..d-1] = standardised query, a[d] = current pruning radius R
+// (kept up to date by TieKNNResultSet; nanoflann reads only a[0..d-1]).
+// Fixed-sign terms make the partial sums non-decreasing, s_m <= s_d, so once
+// s_m > R the instance cannot be accepted: the partial sum s_m is returned and
+// rejected (nanoflann's test is dist < R' with R' >= R, and addPoint() rejects
+// anything above the current k-th distance < R).
 template <int DIM> struct SeqL2 {
   using ElementType = double;
   using DistanceType = double;
@@ -1037,10 +1054,12 @@ template <int DIM> struct SeqL2 {
   {
     const std::size_t dd = DIM > 0 ? static_cast<std::size_t>(DIM) : size;
     const double *b = ds.z + static_cast<std::size_t>(b_idx) * dd;
+    const double bound = a[dd];
     double s = 0.0;
     for (std::size_t j = 0; j < dd; ++j) {
       const double t = a[j] - b[j];
       s += t * t;
+      if (s > bound) return s;
     }
     return s;
   }
@@ -1070,17 +1089,19 @@ struct TieKNNResultSet {
   std::uint32_t *idx;             // original training indices
   const std::uint32_t *perm;      // tree position -> original index
   std::size_t k;
+  double *radius;                 // the query buffer's slot a[d], see SeqL2
   std::size_t count = 0;
-  double radius = std::numeric_limits<double>::max();
 
-  TieKNNResultSet(double *dist_, std::uint32_t *idx_, const std::uint32_t *perm_, std::size_t k_) :
-      dist(dist_), idx(idx_), perm(perm_), k(k_)
+  TieKNNResultSet(double *dist_, std::uint32_t *idx_, const std::uint32_t *perm_, std::size_t k_,
+                  double *radius_) :
+      dist(dist_), idx(idx_), perm(perm_), k(k_), radius(radius_)
   {
+    *radius = std::numeric_limits<double>::max();
   }
   std::size_t size() const { return count; }
   bool empty() const { return count == 0; }
   bool full() const { return count == k; }
-  double worstDist() const { return radius; }
+  double worstDist() const { return *radius; }
   void sort() {}
 
   bool addPoint(double d2, std::uint32_t pos)
@@ -1103,7 +1124,7 @@ struct TieKNNResultSet {
     idx[j] = id;
     if (count == k) {
       const double w = dist[k - 1];
-      radius = std::nextafter(w + w * RADIUS_SLACK, std::numeric_limits<double>::infinity());
+      *radius = std::nextafter(w + w * RADIUS_SLACK, std::numeric_limits<double>::infinity());
     }
     return true;
   }
@@ -1210,7 +1231,7 @@ std::size_t KNNRegressor::size() const { return impl_->n; }
 KNNRegressor::Workspace KNNRegressor::make_workspace() const
 {
   Workspace ws;
-  ws.z_.resize(impl_->d);
+  ws.z_.resize(impl_->d + 1);
   ws.dist_.resize(impl_->k);
   ws.idx_.resize(impl_->k);
   return ws;
@@ -1219,7 +1240,7 @@ KNNRegressor::Workspace KNNRegressor::make_workspace() const
 void KNNRegressor::search(const double *x, Workspace &ws) const
 {
   const Impl &m = *impl_;
-  if (ws.z_.size() != m.d) ws.z_.resize(m.d);    // only on first use
+  if (ws.z_.size() != m.d + 1) ws.z_.resize(m.d + 1);    // only on first use
   if (ws.dist_.size() != m.k) {
     ws.dist_.resize(m.k);
     ws.idx_.resize(m.k);
@@ -1230,7 +1251,7 @@ void KNNRegressor::search(const double *x, Workspace &ws) const
                                   fmt_double(x[j]) + ")");
     ws.z_[j] = (x[j] - m.mean[j]) / m.stdev[j];
   }
-  TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), m.perm.data(), m.k);
+  TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), m.perm.data(), m.k, &ws.z_[m.d]);
   m.tree->search(ws.z_.data(), rs);
   if (rs.size() != m.k)
     throw std::runtime_error("T_ML kNN: found only " + std::to_string(rs.size()) + " of k = " +
@@ -1319,8 +1340,7 @@ void KNNRegressor::kneighbors_brute_force(const double *x, std::uint32_t *idx, d
     z[j] = (x[j] - m.mean[j]) / m.stdev[j];
   }
   std::vector<std::pair<double, std::uint32_t>> all(m.n);
-  const SeqL2<-1> metric(m.data);
-  for (std::size_t pos = 0; pos < m.n; ++pos) all[pos] = {metric.evalMetric(z.data(), pos, m.d), m.perm[pos]};
+  for (std::size_t pos = 0; pos < m.n; ++pos) all[pos] = {seq_dist2(z.data(), &m.zt[pos * m.d], m.d), m.perm[pos]};
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(m.k), all.end());
   for (std::size_t r = 0; r < m.k; ++r) {
     dist2[r] = all[r].first;

@@ -288,7 +288,7 @@ class KNNRegressor {
 
    private:
     friend class KNNRegressor;
-    std::vector<double> z_;           // standardised query
+    std::vector<double> z_;           // standardised query + pruning radius
     std::vector<double> dist_;        // k squared distances, ascending
     std::vector<std::uint32_t> idx_;  // k training indices
   };

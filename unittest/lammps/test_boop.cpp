@@ -25,6 +25,12 @@ class BoopTest : public LammpsTest {
           "create_box 1 box", "create_atoms 1 box", "mass 1 1.0", "pair_style zero 1.3",
           "pair_coeff * *"});
   }
+  // make `run` invoke the compute (errors then propagate as exceptions)
+  void use_in_thermo(const std::string &id)
+  {
+    cmds({"compute r_" + id + " all reduce sum c_" + id + "[1]",
+          "thermo_style custom step c_r_" + id});
+  }
   void single(double x, double y, double z)
   {
     char buf[160];
@@ -42,12 +48,12 @@ class BoopTest : public LammpsTest {
 
 }    // namespace
 
-// columns with "degrees 2 4 6 nnn N w yes bonds no qbar no wbar no":
+// columns with "degrees 3 2 4 6 nnn N w yes bonds no qbar no wbar no":
 //   q2 q4 q6 | w2 w4 w6 | wh2 wh4 wh6 | N_b
 TEST_F(BoopTest, FccReferenceValues)
 {
   crystal("fcc", 3);
-  cmd("compute b all boop/atom degrees 2 4 6 nnn 12 w yes qbar no wbar no bonds no");
+  cmd("compute b all boop/atom degrees 3 2 4 6 nnn 12 w yes qbar no wbar no bonds no");
   cmd("run 0");
   auto v = peratom_array("b", 10);
   expect_all(v, 1, 0.19094, 1e-5, "fcc q4");
@@ -61,7 +67,7 @@ TEST_F(BoopTest, HcpReferenceValues)
 {
   // LAMMPS's hcp lattice has the ideal c/a = sqrt(8/3)
   crystal("hcp", 3);
-  cmd("compute b all boop/atom degrees 2 4 6 nnn 12 w yes qbar no wbar no bonds no");
+  cmd("compute b all boop/atom degrees 3 2 4 6 nnn 12 w yes qbar no wbar no bonds no");
   cmd("run 0");
   auto v = peratom_array("b", 10);
   expect_all(v, 1, 0.09722, 1e-5, "hcp q4");
@@ -72,8 +78,8 @@ TEST_F(BoopTest, HcpReferenceValues)
 TEST_F(BoopTest, BccReferenceValues8And14)
 {
   crystal("bcc", 3);
-  cmd("compute b8 all boop/atom degrees 2 4 6 nnn 8 w yes qbar no wbar no bonds no");
-  cmd("compute b14 all boop/atom degrees 2 4 6 nnn 14 w yes qbar no wbar no bonds no");
+  cmd("compute b8 all boop/atom degrees 3 2 4 6 nnn 8 w yes qbar no wbar no bonds no");
+  cmd("compute b14 all boop/atom degrees 3 2 4 6 nnn 14 w yes qbar no wbar no bonds no");
   cmd("run 0");
   auto v8 = peratom_array("b8", 10);
   auto v14 = peratom_array("b14", 10);
@@ -98,7 +104,7 @@ TEST_F(BoopTest, IcosahedronCentre)
       single(p, q, 0.0);
       single(q, 0.0, p);
     }
-  cmd("compute b all boop/atom degrees 2 4 6 cutoff 1.2 w yes qbar no wbar no bonds no");
+  cmd("compute b all boop/atom degrees 3 2 4 6 cutoff 1.2 w yes qbar no wbar no bonds no");
   cmd("run 0");
   auto v = peratom_array("b", 10);
   ASSERT_EQ(v.size(), 13u);
@@ -195,16 +201,19 @@ TEST_F(BoopTest, NnnLargerThanAvailableIsAnError)
 {
   crystal("fcc", 2);
   cmd("compute b all boop/atom nnn 20 cutoff 0.8");
+  use_in_thermo("b");
   EXPECT_LMP_ERROR(cmd("run 0"), "fewer than nnn = 20 neighbours");
 }
 
 TEST_F(BoopTest, CutoffBeyondGhostCutoffIsAnError)
 {
   crystal("fcc", 3);
-  cmd("compute b all boop/atom cutoff 5.0");
+  cmd("neighbor 0.3 bin");
+  cmd("compute b all boop/atom cutoff 2.0");
+  use_in_thermo("b");
   EXPECT_LMP_ERROR(cmd("run 0"), "exceeds the ghost atom cutoff");
   // and the remedy works
-  cmd("comm_modify cutoff 7.5");
+  cmd("comm_modify cutoff 2.5");
   cmd("run 0");
   auto v = peratom_array("b", 11);
   EXPECT_FALSE(v.empty());

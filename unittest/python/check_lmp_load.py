@@ -6,8 +6,8 @@
   2. auto-loaded through LAMMPS_PLUGIN_PATH (no plugin command at all),
   3. (--builtin LMP) in a LAMMPS binary with AMORPH compiled in.
 
-A failed `plugin load` only logs a message, so presence is checked with LAMMPS's
-is_available() variable function, which must print 1 for each style.
+A failed `plugin load` only logs a message, so presence is checked in the output of
+`info styles compute` / `info styles fix`, and compute boop/atom is run on fcc.
 """
 import os
 import subprocess
@@ -49,21 +49,39 @@ def run_lmp(lmp, text, env):
     return r.stdout
 
 
-def check(lmp, preamble, env, what):
-    body = preamble
-    for kind, name in styles():
-        body += f'print "AVAILABLE {kind} {name} $(is_available({kind},{name}))"\n'
-    body += RUN_STYLE
+def registered(out):
+    """{kind: set of style names} parsed from the output of `info styles compute/fix`."""
+    found, kind = {}, None
+    for line in out.splitlines():
+        head = line.strip().lower()
+        if head in ("compute styles:", "fix styles:"):
+            kind = head.split()[0]
+            found[kind] = set()
+        elif kind and (line.startswith("Info-") or line.startswith("FCC_Q6")):
+            kind = None
+        elif kind:
+            found[kind].update(line.split())
+    return found
+
+
+def check(lmp, preamble, env, what, run_style=True):
+    body = preamble + "info styles compute\ninfo styles fix\n" + (RUN_STYLE if run_style else "")
     out = run_lmp(lmp, body, env)
-    seen = {tuple(l.split()[1:3]): l.split()[3] for l in out.splitlines() if l.startswith("AVAILABLE ")}
-    bad = [f"{k} {n}" for k, n in styles() if seen.get((k, n)) != "1"]
-    if bad:
-        sys.exit(f"{what}: styles not available: {bad}\n--- output ---\n{out}")
-    # and a style really runs: q6 of perfect fcc is 0.57452 (Steinhardt)
-    q6 = [float(l.split()[1]) for l in out.splitlines() if l.startswith("FCC_Q6 ")]
-    if len(q6) != 1 or abs(q6[0] - 0.57452) > 1e-5:
-        sys.exit(f"{what}: compute boop/atom gave q6 = {q6} for fcc\n{out}")
-    print(f"{what}: all {len(styles())} AMORPH styles available")
+    seen = registered(out)
+    assert "compute" in seen and "fix" in seen and "ave/atom" in seen["fix"], out
+    missing = [f"{k} {n}" for k, n in styles() if n not in seen[k]]
+    if run_style:
+        if missing:
+            sys.exit(f"{what}: styles not available: {missing}\n--- output ---\n{out}")
+        # and a style really runs: q6 of perfect fcc is 0.57452 (Steinhardt)
+        q6 = [float(l.split()[1]) for l in out.splitlines() if l.startswith("FCC_Q6 ")]
+        if len(q6) != 1 or abs(q6[0] - 0.57452) > 1e-5:
+            sys.exit(f"{what}: compute boop/atom gave q6 = {q6} for fcc\n{out}")
+        print(f"{what}: all {len(styles())} AMORPH styles available, boop/atom runs")
+    else:
+        # negative control: without the plugin no AMORPH style is there (the check can fail)
+        assert len(missing) == len(styles()), f"{what}: styles present without plugin: {out}"
+        print(f"{what}: no AMORPH style without the plugin (as expected)")
 
 
 def main():
@@ -73,11 +91,7 @@ def main():
         check(sys.argv[2], "", env, "built-in LAMMPS")
         return
     lmp, plugin = env["AMORPH_LMP"], env["AMORPH_PLUGIN"]
-    # negative control: without the plugin nothing is available (the check can fail)
-    out = run_lmp(lmp, "".join(f'print "AVAILABLE {k} {n} $(is_available({k},{n}))"\n'
-                               for k, n in styles()), env)
-    assert "AVAILABLE" in out, out
-    assert all(l.split()[3] == "0" for l in out.splitlines() if l.startswith("AVAILABLE ")), out
+    check(lmp, "", env, "no plugin", run_style=False)
     check(lmp, f"plugin load {plugin}\nplugin list\n", env, "plugin load")
     env_auto = dict(env, LAMMPS_PLUGIN_PATH=os.path.dirname(plugin))
     check(lmp, "", env_auto, "LAMMPS_PLUGIN_PATH auto-load")

