@@ -16,4 +16,3 @@ if [ "$NP" -gt 1 ]; then
 else
   lmp -in in.quickstart -nocite "$@"
 fi
-echo "AMORPH quickstart: outputs are in $HERE/${AMORPH_OUT:-out}/"
