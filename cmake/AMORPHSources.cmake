@@ -13,6 +13,15 @@ file(GLOB AMORPH_KERNEL_SOURCES CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/kernels/
 file(GLOB AMORPH_STYLE_SOURCES CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/compute_*.cpp" "${AMORPH_SOURCE_DIR}/fix_*.cpp")
 file(GLOB AMORPH_STYLE_HEADERS CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/compute_*.h" "${AMORPH_SOURCE_DIR}/fix_*.h")
 
+# developers: build only some styles, e.g. -DAMORPH_STYLE_FILTER="boop|acoustic" (a regex on
+# the file names of src/compute_*/fix_* and unittest/lammps/test_*); default: all styles
+set(AMORPH_STYLE_FILTER "" CACHE STRING "regex selecting the style files to build (empty: all)")
+if(AMORPH_STYLE_FILTER)
+  list(FILTER AMORPH_STYLE_SOURCES INCLUDE REGEX "(${AMORPH_STYLE_FILTER})[^/]*$")
+  list(FILTER AMORPH_STYLE_HEADERS INCLUDE REGEX "(${AMORPH_STYLE_FILTER})[^/]*$")
+  message(STATUS "AMORPH: only styles matching '${AMORPH_STYLE_FILTER}'")
+endif()
+
 function(amorph_generate_style_registry outdir)
   set(_includes "")
   set(_table "")
