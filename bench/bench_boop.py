@@ -80,7 +80,7 @@ def main():
                 step += 1
                 times[k].append(time_compute(lmp, k, step))
         med = {k: statistics.median(v) for k, v in times.items()}
-        print(f"\n[{label}] outputs q2 q4 q6 w2 w4 w6 wh2 wh4 wh6, median of {NREP}:")
+        print(f"\n[{label}] outputs q4 q6 w4 w6 wh4 wh6, median of {NREP}:")
         print(f"  orientorder/atom            {med['oo']*1e3:9.2f} ms")
         print(f"  boop/atom                   {med['bo']*1e3:9.2f} ms")
         print(f"  boop/atom + averaging       {med['ba']*1e3:9.2f} ms")

@@ -37,6 +37,26 @@ lammps_options() {
   fi
   LAMMPS_OPTIONS+=(-DPython_EXECUTABLE=$PY -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 }
+APT_PACKAGES=(
+  build-essential cmake ccache pkg-config xz-utils dpkg-dev ca-certificates
+  libopenmpi-dev openmpi-bin voro++-dev libnanoflann-dev libgtest-dev libgmock-dev
+  python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-pytest
+  python3-sympy python3-sphinx python3-setuptools
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) for: $*"; fi; }
+
+cmd_deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then log "Debian packages: all present"; return; fi
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
 # --- LAMMPS source from Debian source packages, through a private apt configuration ---
 apt_private() {
   local d="$CACHE/apt"

@@ -30,6 +30,10 @@
 #include "pair.h"
 #include "update.h"
 
+#ifdef AMORPH_HAVE_VORO
+#include <voro++.hh>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -55,7 +59,7 @@ static const char cite_boop[] =
 
 ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
     Compute(lmp, narg, arg), list(nullptr), cutoff(0.0), cutsq(0.0), mode(NEIGH_CUTOFF), nnn(0),
-    qflag(1), wflag(0), whflag(1), qbarflag(1), wbarflag(1), bondflag(1), bond_l(6),
+    voro_area(0), qflag(1), wflag(0), whflag(1), qbarflag(1), wbarflag(1), bondflag(1), bond_l(6),
     bond_slot(-1), bond_threshold(0.7), nhalf(0), nmax(0), boop(nullptr), qlm(nullptr),
     nsann_failed(0)
 {
@@ -109,6 +113,19 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
         ++nmodes;
       }
       iarg += 2;
+    } else if (kw == "voronoi") {
+      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " voronoi", error);
+      const std::string v = arg[iarg + 1];
+      if (v == "area" || utils::logical(FLERR, v, false, lmp)) {
+#ifndef AMORPH_HAVE_VORO
+        error->all(FLERR, "{}: keyword voronoi needs voro++, but AMORPH was built without it "
+                   "(install voro++, e.g. Debian voro++-dev, and rebuild)", style);
+#endif
+        mode = NEIGH_VORONOI;
+        voro_area = (v == "area") ? 1 : 0;
+        ++nmodes;
+      }
+      iarg += 2;
     } else if (kw == "q") {
       qflag = yesno(iarg, "q");
       iarg += 2;
@@ -142,7 +159,8 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       error->all(FLERR, "{}: unknown keyword '{}'", style, kw);
     }
   }
-  if (nmodes > 1) error->all(FLERR, "{}: choose only one of the nnn and sann keywords", style);
+  if (nmodes > 1)
+    error->all(FLERR, "{}: choose only one of the nnn, sann and voronoi keywords", style);
   if (bondflag && std::find(degrees.begin(), degrees.end(), bond_l) == degrees.end())
     error->all(FLERR, "{}: bonds degree l = {} must be one of the degrees", style, bond_l);
 
@@ -221,6 +239,21 @@ int ComputeBoopAtom::select_neighbors(int i)
 {
   double **x = atom->x;
   tagint *tag = atom->tag;
+  if (mode == NEIGH_VORONOI) {
+    const int n = vor_num[i];
+    double atot = 0.0;
+    for (int k = 0; k < n; ++k) atot += vor_area[vor_first[i] + k];
+    cand.clear();
+    for (int k = 0; k < n; ++k) {
+      const int j = vor_j[vor_first[i] + k];
+      const double dx = x[j][0] - x[i][0];
+      const double dy = x[j][1] - x[i][1];
+      const double dz = x[j][2] - x[i][2];
+      const double w = voro_area ? vor_area[vor_first[i] + k] / atot : 1.0 / n;
+      cand.push_back({dx * dx + dy * dy + dz * dz, dx, dy, dz, j, tag[j], w});
+    }
+    return n;
+  }
   const int *jlist = list->firstneigh[i];
   const int jnum = list->numneigh[i];
   cand.clear();
@@ -230,7 +263,7 @@ int ComputeBoopAtom::select_neighbors(int i)
     const double dy = x[j][1] - x[i][1];
     const double dz = x[j][2] - x[i][2];
     const double rsq = dx * dx + dy * dy + dz * dz;
-    if (rsq < cutsq) cand.push_back({rsq, dx, dy, dz, j, tag[j]});
+    if (rsq < cutsq) cand.push_back({rsq, dx, dy, dz, j, tag[j], 0.0});
   }
   // a total order, so that the choice never depends on neighbour-list order (MPI ranks)
   auto closer = [](const Cand &a, const Cand &b) {
@@ -241,23 +274,23 @@ int ComputeBoopAtom::select_neighbors(int i)
     return a.dz < b.dz;
   };
   const int n = (int) cand.size();
+  int nb = n;
   if (mode == NEIGH_NNN) {
     if (n < nnn) return -1;    // caller reports the error collectively
     std::partial_sort(cand.begin(), cand.begin() + nnn, cand.end(), closer);
-    return nnn;
-  }
-  if (mode == NEIGH_SANN) {
+    nb = nnn;
+  } else if (mode == NEIGH_SANN) {
     std::sort(cand.begin(), cand.end(), closer);
     dist.resize(n);
     for (int k = 0; k < n; ++k) dist[k] = sqrt(cand[k].rsq);
-    int m = AMORPH::boop::sann_count(dist.data(), n);
-    if (m == AMORPH::boop::SANN_NOT_FOUND) {
+    nb = AMORPH::boop::sann_count(dist.data(), n);
+    if (nb == AMORPH::boop::SANN_NOT_FOUND) {
       ++nsann_failed;
-      return n;
+      nb = n;
     }
-    return m;
   }
-  return n;
+  for (int k = 0; k < nb; ++k) cand[k].w = 1.0 / nb;
+  return nb;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -293,7 +326,10 @@ void ComputeBoopAtom::compute_peratom()
     array_atom = boop;
   }
 
-  neighbor->build_one(list);
+  if (mode == NEIGH_VORONOI)
+    voronoi_neighbors();
+  else
+    neighbor->build_one(list);
 
   const int nlocal = atom->nlocal;
   const int *mask = atom->mask;
@@ -308,9 +344,7 @@ void ComputeBoopAtom::compute_peratom()
 
   // pass 1: neighbours, q_lm, Steinhardt invariants (q_lm of all local atoms when the
   // averaged outputs need them for neighbours outside the group)
-  for (int ii = 0; ii < list->inum; ++ii) {
-    const int i = list->ilist[ii];
-    if (i >= nlocal) continue;
+  for (int i = 0; i < nlocal; ++i) {
     if (!second && !(mask[i] & groupbit)) continue;
     const int nb = select_neighbors(i);
     if (nb < 0) {
@@ -319,10 +353,8 @@ void ComputeBoopAtom::compute_peratom()
     }
     double *re = qlm[i];
     double *im = qlm[i] + nhalf;
-    if (nb > 0) {
-      const double w = 1.0 / nb;
-      for (int k = 0; k < nb; ++k) ylm->accumulate_half(cand[k].dx, cand[k].dy, cand[k].dz, w, re, im);
-    }
+    for (int k = 0; k < nb; ++k)
+      ylm->accumulate_half(cand[k].dx, cand[k].dy, cand[k].dz, cand[k].w, re, im);
     if (second) {
       nb_first[i] = (int) nb_list.size();
       nb_num[i] = nb;
@@ -388,6 +420,78 @@ void ComputeBoopAtom::compute_peratom()
       out[col_bond + 1] = nb > 0 ? ssum / nb : 0.0;
     }
   }
+}
+
+/* ----------------------------------------------------------------------
+   Voronoi face neighbours of every local atom (voro++): one container with
+   all local and ghost atoms; a local atom's cell must not touch the
+   container walls, i.e. the ghost shell must be thick enough.
+------------------------------------------------------------------------- */
+
+void ComputeBoopAtom::voronoi_neighbors()
+{
+  const int nlocal = atom->nlocal;
+  vor_first.assign(nlocal, 0);
+  vor_num.assign(nlocal, 0);
+  vor_j.clear();
+  vor_area.clear();
+#ifdef AMORPH_HAVE_VORO
+  const int nall = nlocal + atom->nghost;
+  double **x = atom->x;
+  if (nlocal == 0) return;
+  double lo[3], hi[3];
+  for (int d = 0; d < 3; ++d) lo[d] = hi[d] = x[0][d];
+  for (int i = 1; i < nall; ++i)
+    for (int d = 0; d < 3; ++d) {
+      lo[d] = std::min(lo[d], x[i][d]);
+      hi[d] = std::max(hi[d], x[i][d]);
+    }
+  // about 5 particles per voro++ block
+  double vol = 1.0;
+  for (int d = 0; d < 3; ++d) {
+    const double pad = 1e-6 * (hi[d] - lo[d]) + 1e-10;
+    lo[d] -= pad;
+    hi[d] += pad;
+    vol *= hi[d] - lo[d];
+  }
+  const double block = cbrt(5.0 * vol / nall);
+  int nb[3];
+  for (int d = 0; d < 3; ++d) nb[d] = std::max(1, (int) ((hi[d] - lo[d]) / block));
+  voro::container con(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2], nb[0], nb[1], nb[2], false,
+                      false, false, 8);
+  for (int i = 0; i < nall; ++i) con.put(i, x[i][0], x[i][1], x[i][2]);
+
+  std::vector<std::vector<int>> cellnb(nlocal);
+  std::vector<std::vector<double>> cellarea(nlocal);
+  voro::c_loop_all cl(con);
+  voro::voronoicell_neighbor c;
+  bigint nwall = 0;
+  if (cl.start()) do {
+      const int i = cl.pid();
+      if (i >= nlocal) continue;
+      if (!con.compute_cell(c, cl)) continue;
+      c.neighbors(cellnb[i]);
+      c.face_areas(cellarea[i]);
+      for (int j : cellnb[i])
+        if (j < 0) {
+          ++nwall;
+          break;
+        }
+    } while (cl.inc());
+  bigint all;
+  MPI_Allreduce(&nwall, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
+  if (all > 0)
+    error->all(FLERR,
+               "Compute boop/atom voronoi: {} Voronoi cells reach the edge of the ghost atom "
+               "region: increase comm_modify cutoff",
+               all);
+  for (int i = 0; i < nlocal; ++i) {
+    vor_first[i] = (int) vor_j.size();
+    vor_num[i] = (int) cellnb[i].size();
+    vor_j.insert(vor_j.end(), cellnb[i].begin(), cellnb[i].end());
+    vor_area.insert(vor_area.end(), cellarea[i].begin(), cellarea[i].end());
+  }
+#endif
 }
 
 /* ---------------------------------------------------------------------- */

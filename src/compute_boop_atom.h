@@ -41,7 +41,7 @@ class ComputeBoopAtom : public Compute {
   void unpack_forward_comm(int, int, double *) override;
   double memory_usage() override;
 
-  enum { NEIGH_CUTOFF, NEIGH_NNN, NEIGH_SANN };
+  enum { NEIGH_CUTOFF, NEIGH_NNN, NEIGH_SANN, NEIGH_VORONOI };
 
  private:
   class NeighList *list;
@@ -49,6 +49,7 @@ class ComputeBoopAtom : public Compute {
   double cutoff;        // user cutoff (0: pair cutoff)
   double cutsq;
   int mode, nnn;
+  int voro_area;        // voronoi: weight bonds by face area (Mickel et al. 2013)
   int qflag, wflag, whflag, qbarflag, wbarflag, bondflag;
   int bond_l, bond_slot;
   double bond_threshold;
@@ -70,7 +71,12 @@ class ComputeBoopAtom : public Compute {
     double dx, dy, dz;
     int j;
     tagint tag;
+    double w;    // weight of the bond in q_lm (1/N_b, or the face-area fraction)
   };
+  // voronoi neighbours of all local atoms (CSR): index and face area
+  std::vector<int> vor_first, vor_num, vor_j;
+  std::vector<double> vor_area;
+  void voronoi_neighbors();
   std::vector<Cand> cand;
   std::vector<double> dist, bar;    // scratch: sorted distances (SANN), averaged q_lm
   bigint nsann_failed;

@@ -89,6 +89,54 @@ TEST_F(BoopTest, BccReferenceValues8And14)
   expect_all(v14, 8, 0.01316, 1e-5, "bcc(14) wh6");
 }
 
+// Voronoi face neighbours: the fcc cell is a rhombic dodecahedron (12 equal faces), the bcc
+// cell a truncated octahedron (8 + 6 faces), so the unweighted values are those of 12 and
+// 14 neighbours
+TEST_F(BoopTest, VoronoiNeighboursOfCrystals)
+{
+#ifdef AMORPH_HAVE_VORO
+  crystal("fcc", 3);
+  cmd("compute v all boop/atom degrees 3 2 4 6 voronoi yes w yes qbar no wbar no bonds no");
+  cmd("compute a all boop/atom degrees 3 2 4 6 voronoi area w yes qbar no wbar no bonds no");
+  cmd("run 0");
+  auto v = peratom_array("v", 10);
+  auto a = peratom_array("a", 10);
+  expect_all(v, 9, 12.0, 0.0, "fcc voronoi N_b");
+  expect_all(v, 2, 0.57452, 1e-5, "fcc voronoi q6");
+  expect_all(a, 2, 0.57452, 1e-5, "fcc voronoi area-weighted q6 (equal faces)");
+#else
+  GTEST_SKIP() << "built without voro++";
+#endif
+}
+
+TEST_F(BoopTest, VoronoiBcc)
+{
+#ifdef AMORPH_HAVE_VORO
+  crystal("bcc", 3);
+  cmd("compute v all boop/atom degrees 3 2 4 6 voronoi yes w yes qbar no wbar no bonds no");
+  cmd("run 0");
+  auto v = peratom_array("v", 10);
+  expect_all(v, 9, 14.0, 0.0, "bcc voronoi N_b");
+  expect_all(v, 1, 0.03637, 1e-5, "bcc voronoi q4");
+  expect_all(v, 2, 0.51069, 1e-5, "bcc voronoi q6");
+#else
+  GTEST_SKIP() << "built without voro++";
+#endif
+}
+
+TEST_F(BoopTest, VoronoiNeedsThickGhostShell)
+{
+#ifdef AMORPH_HAVE_VORO
+  crystal("fcc", 3);
+  cmds({"pair_style zero 0.3", "pair_coeff * *", "neighbor 0.1 bin"});
+  cmd("compute v all boop/atom voronoi yes");
+  use_in_thermo("v");
+  EXPECT_LMP_ERROR(cmd("run 0"), "increase comm_modify cutoff");
+#else
+  EXPECT_LMP_ERROR(cmd("compute v all boop/atom voronoi yes"), "built without");
+#endif
+}
+
 TEST_F(BoopTest, IcosahedronCentre)
 {
   cmds({"units lj", "atom_style atomic", "boundary f f f", "region box block -5 5 -5 5 -5 5",
@@ -192,6 +240,7 @@ TEST_F(BoopTest, BadInputGivesClearErrors)
   EXPECT_LMP_ERROR(cmd("compute b all boop/atom cutoff 0"), "cutoff must be > 0");
   EXPECT_LMP_ERROR(cmd("compute b all boop/atom nnn 0"), "nnn must be > 0");
   EXPECT_LMP_ERROR(cmd("compute b all boop/atom nnn 12 sann yes"), "only one of");
+  EXPECT_LMP_ERROR(cmd("compute b all boop/atom sann yes voronoi area"), "only one of");
   EXPECT_LMP_ERROR(cmd("compute b all boop/atom degrees 1 4"), "bonds degree l = 6");
   EXPECT_LMP_ERROR(cmd("compute b all boop/atom bonds 6 1.5"), "threshold");
   EXPECT_LMP_ERROR(cmd("compute b all boop/atom degrees"), "boop/atom degrees");

@@ -91,6 +91,59 @@ def test_boop_equals_numpy_reference(lmp):
         np.testing.assert_allclose(arr[:, c], ref[name], rtol=0, atol=1e-10, err_msg=name)
 
 
+def voronoi_reference(x, box, degrees):
+    """Face-area weighted Voronoi q_l (Mickel et al. 2013) with scipy's qhull on the
+    configuration surrounded by its 26 periodic images."""
+    from scipy.spatial import Voronoi
+    n = len(x)
+    shifts = np.array([[i, j, k] for i in (0, -1, 1) for j in (0, -1, 1) for k in (0, -1, 1)])
+    pts = np.concatenate([x + box * s for s in shifts])      # first n points: the originals
+    vor = Voronoi(pts)
+    bonds = [[] for _ in range(n)]
+    for (a, b), ridge in zip(vor.ridge_points, vor.ridge_vertices):
+        if a >= n and b >= n:
+            continue
+        poly = vor.vertices[ridge]
+        c = poly.mean(axis=0)
+        normal = pts[b] - pts[a]
+        normal /= np.linalg.norm(normal)
+        e1 = poly[0] - c
+        e1 /= np.linalg.norm(e1)
+        e2 = np.cross(normal, e1)
+        ang = np.arctan2((poly - c) @ e2, (poly - c) @ e1)
+        p = poly[np.argsort(ang)] - c
+        area = 0.5 * np.linalg.norm(np.sum(np.cross(p, np.roll(p, -1, axis=0)), axis=0))
+        for i, j in ((a, b), (b, a)):
+            if i < n:
+                bonds[i].append((pts[j] - pts[i], area))
+    out = {}
+    for l in degrees:
+        m = np.arange(-l, l + 1)
+        q = np.zeros((n, 2 * l + 1), complex)
+        for i in range(n):
+            d = np.array([b[0] for b in bonds[i]])
+            w = np.array([b[1] for b in bonds[i]])
+            polar = np.arccos(d[:, 2] / np.linalg.norm(d, axis=1))
+            azim = np.arctan2(d[:, 1], d[:, 0])
+            q[i] = (w[:, None] * sph_harm(m[None, :], l, azim[:, None], polar[:, None])).sum(axis=0) / w.sum()
+        out[f"q{l}"] = np.sqrt(4 * np.pi / (2 * l + 1) * np.sum(np.abs(q) ** 2, axis=1))
+    out["nb"] = np.array([len(b) for b in bonds], float)
+    return out
+
+
+def test_boop_voronoi_area_equals_scipy(lmp):
+    for line in SETUP.splitlines():
+        lmp.command(line)
+    lmp.command("compute bv all boop/atom voronoi area qbar no wbar no bonds no")
+    lmp.command("run 0")
+    arr = amorph.peratom(lmp, "bv")      # q4 q6 wh4 wh6 nb
+    x = np.ctypeslib.as_array(lmp.gather_atoms("x", 1, 3), shape=(350 * 3,)).reshape(350, 3)
+    ref = voronoi_reference(x, 8.0, DEGREES)
+    np.testing.assert_array_equal(arr[:, 4], ref["nb"])
+    np.testing.assert_allclose(arr[:, 0], ref["q4"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(arr[:, 1], ref["q6"], rtol=0, atol=1e-9)
+
+
 def random_packing(n, box, dmin, seed):
     """Random positions with a minimum distance (minimum image), made here so that the
     configuration is the same whatever the number of MPI ranks."""
@@ -123,8 +176,9 @@ pair_coeff * *
 displace_atoms all move 3.3 2.1 -1.7 units box
 compute bo all boop/atom degrees 3 2 4 6 w yes nnn 6 cutoff 1.8 bonds 6 0.5
 compute bs all boop/atom degrees 2 4 6 sann yes cutoff 1.8
+compute bv all boop/atom degrees 2 4 6 voronoi area
 run 0
-write_dump all custom boop.dump id c_bo[*] c_bs[*] modify sort id format float %.17g
+write_dump all custom boop.dump id c_bo[*] c_bs[*] c_bv[*] modify sort id format float %.17g
 """
 
 

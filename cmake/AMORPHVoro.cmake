@@ -1,0 +1,26 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+# voro++ (Debian: voro++-dev) for Voronoi neighbours.  Without it AMORPH still builds and
+# the styles' voronoi keywords stop with a clear error.  Defines AMORPH_WITH_VORO and the
+# target amorph::voro (compile definition AMORPH_HAVE_VORO).
+find_path(VORO_INCLUDE_DIR voro++.hh PATH_SUFFIXES voro++)
+find_library(VORO_LIBRARY NAMES voro++)
+set(_voro_found OFF)
+if(VORO_INCLUDE_DIR AND VORO_LIBRARY)
+  set(_voro_found ON)
+endif()
+option(AMORPH_WITH_VORO "Use voro++ for Voronoi neighbours" ${_voro_found})
+if(AMORPH_WITH_VORO)
+  if(NOT _voro_found)
+    message(FATAL_ERROR "AMORPH_WITH_VORO=on but voro++ was not found (Debian: voro++-dev)")
+  endif()
+  if(NOT TARGET amorph_voro)
+    add_library(amorph_voro INTERFACE)
+    add_library(amorph::voro ALIAS amorph_voro)
+    target_include_directories(amorph_voro SYSTEM INTERFACE "${VORO_INCLUDE_DIR}")
+    target_link_libraries(amorph_voro INTERFACE "${VORO_LIBRARY}")
+    target_compile_definitions(amorph_voro INTERFACE AMORPH_HAVE_VORO)
+  endif()
+  message(STATUS "AMORPH: voro++ ${VORO_LIBRARY}")
+else()
+  message(STATUS "AMORPH: without voro++ (no Voronoi neighbours)")
+endif()
