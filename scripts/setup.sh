@@ -170,12 +170,14 @@ cmd_env() {
 }
 
 cmd_plugin() {
-  local suite="${1:-sid}" b
+  local suite="${1:-sid}" b extra=()
   b=$(readlink -f "$CACHE/lammps-$suite") || die "LAMMPS for $suite not built"
   local src; src=$(lammps_source "$suite")
+  # the built-in test runs when a LAMMPS with AMORPH compiled in exists for this suite
+  [ -d "$CACHE/lammps-$suite-builtin" ] && extra+=(-DAMORPH_BUILTIN_LAMMPS_DIR="$(readlink -f "$CACHE/lammps-$suite-builtin")")
   log "building AMORPH plugin against LAMMPS $(cat "$CACHE/lammps-$suite.version") into build/$suite"
   cmake -S "$HERE" -B "$HERE/build/$suite" -DLAMMPS_SOURCE_DIR="$src/src" -DLAMMPS_BINARY_DIR="$b" \
-        -DCMAKE_BUILD_TYPE=Release -DAMORPH_BUILD_TESTS=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+        -DCMAKE_BUILD_TYPE=Release -DAMORPH_BUILD_TESTS=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "${extra[@]}"
   cmake --build "$HERE/build/$suite" -j "$JOBS"
 }
 
@@ -199,13 +201,13 @@ cmd_builtin() {
 cmd_test() {
   cmd_deps
   cmd_lammps sid
+  cmd_builtin sid
   cmd_plugin sid
   cmd_lammps trixie
   cmd_plugin trixie
-  cmd_builtin sid
   local rc=0
   log "tests against LAMMPS $(cat "$CACHE/lammps-sid.version") (newest): full suite"
-  ctest --test-dir "$HERE/build/sid" --output-on-failure -j "$JOBS" || rc=1
+  ctest --test-dir "$HERE/build/sid" --output-on-failure || rc=1
   log "tests against LAMMPS $(cat "$CACHE/lammps-trixie.version") (compatibility): build, load, smoke"
   ctest --test-dir "$HERE/build/trixie" --output-on-failure -L compat || rc=1
   return $rc
