@@ -63,7 +63,7 @@ def main():
     amorph.load_plugin(lmp)
     build(lmp)
     natoms = lmp.get_natoms()
-    print(f"Cu50Zr50 glass: {natoms} atoms, LAMMPS {lmp.version()}, 1 MPI rank")
+    print(f"Cu50Zr50 glass: {natoms} atoms, LAMMPS {lmp.version()}, 1 MPI rank", flush=True)
     cases = {
         "nnn 12 (cutoff 4.0)": "nnn 12 cutoff 4.0",
         "cutoff 3.6": "cutoff 3.6",
@@ -74,6 +74,7 @@ def main():
         lmp.command(f"compute bo all boop/atom degrees 2 4 6 w yes wh yes qbar no wbar no bonds no {nb}")
         lmp.command(f"compute ba all boop/atom degrees 2 4 6 w yes wh yes qbar yes wbar yes bonds no {nb}")
         lmp.command(f"compute bb all boop/atom degrees 2 4 6 w yes wh yes qbar yes wbar yes bonds 6 0.7 {nb}")
+        lmp.command("run 0 post no")
         times = {k: [] for k in ("oo", "bo", "ba", "bb")}
         for _ in range(NREP):
             for k in times:

@@ -215,6 +215,24 @@ TEST_F(BoopTest, RotationInvariance)
   EXPECT_GT(maxnb, 3.0);    // the configuration really has neighbours
 }
 
+// a box of one fcc unit cell: every neighbour is a periodic image, including images of the
+// atom itself; averaged values need the images' q_lm through forward communication
+TEST_F(BoopTest, SmallBoxWithOwnImages)
+{
+  crystal("fcc", 1);
+  cmd("compute b all boop/atom degrees 1 6 nnn 12 bonds 6 0.7");
+  cmd("run 0");
+  // q6 wh6 qbar6 wbar6 ncryst mean_s N_b
+  auto v = peratom_array("b", 7);
+  ASSERT_EQ(v.size(), 4u);
+  expect_all(v, 0, 0.57452, 1e-5, "q6");
+  expect_all(v, 2, 0.57452, 1e-5, "qbar6");
+  expect_all(v, 1, -0.01316, 1e-5, "wh6");
+  expect_all(v, 3, -0.01316, 1e-5, "wbar6");
+  expect_all(v, 4, 12.0, 0.0, "crystalline bonds");
+  expect_all(v, 5, 1.0, 1e-12, "mean s");
+}
+
 TEST_F(BoopTest, NoNeighboursGiveZerosNotNaN)
 {
   cmds({"units lj", "atom_style atomic", "boundary f f f", "region box block -5 5 -5 5 -5 5",

@@ -198,3 +198,35 @@ def test_boop_same_on_1_2_4_ranks(tmp_path):
     for cols_n, data_n in results[1:]:
         assert cols_n == cols
         np.testing.assert_allclose(data_n, ref, rtol=0, atol=1e-12)
+
+
+SMALL_BOX = """units metal
+atom_style atomic
+lattice fcc 1.0
+region box block 0 1 0 1 0 2
+create_box 1 box
+create_atoms 1 box
+mass 1 1.0
+pair_style zero 1.3
+pair_coeff * *
+displace_atoms all move 0.3 0.2 0.45 units box
+compute b all boop/atom degrees 2 4 6 nnn 12 bonds 6 0.7
+run 0
+write_dump all custom small.dump id c_b[*] modify sort id format float %.17g
+"""
+
+
+def test_boop_small_box_own_images_1_2_4_ranks(tmp_path):
+    import os
+    results = []
+    for n in (1, 2, 4):
+        d = tmp_path / f"np{n}"
+        d.mkdir()
+        run_lmp(f"plugin load {os.environ['AMORPH_PLUGIN']}\n" + SMALL_BOX, d, nprocs=n)
+        results.append(read_dump(d / "small.dump")[1])
+    ref = results[0]
+    assert len(ref) == 8
+    np.testing.assert_allclose(ref[:, 2], 0.57452, atol=1e-5)     # q6 of fcc
+    np.testing.assert_allclose(ref[:, 6], 0.57452, atol=1e-5)     # qbar6 needs the images
+    for data in results[1:]:
+        np.testing.assert_allclose(data, ref, rtol=0, atol=1e-12)
