@@ -12,3 +12,9 @@ html_theme = "classic"
 html_title = "AMORPH documentation"
 highlight_language = "none"
 pygments_style = "sphinx"
+
+
+def setup(app):
+    # LAMMPS input examples: the LAMMPS docs use their own Pygments lexer; plain text here
+    from pygments.lexers.special import TextLexer
+    app.add_lexer("LAMMPS", TextLexer)

@@ -29,4 +29,30 @@ namespace AMORPH_NS {
 
 }    // namespace AMORPH_NS
 
+// ---- fix acoustic ----------------------------------------------------------
+// Fix::thermo_modify_colname (custom thermo column names through
+// get_thermo_colname()) exists in newer LAMMPS only (not in 4 Feb 2025); FixNH sets
+// it.  Detected by SFINAE instead of a version number.
+#include <type_traits>
+#include <utility>
+
+namespace AMORPH_NS {
+
+template <typename T, typename = void> struct has_thermo_modify_colname : std::false_type {};
+template <typename T>
+struct has_thermo_modify_colname<T, std::void_t<decltype(std::declval<T &>().thermo_modify_colname)>>
+    : std::true_type {};
+
+template <typename T> inline void set_thermo_modify_colname(T *fix, int flag)
+{
+  if constexpr (has_thermo_modify_colname<T>::value)
+    fix->thermo_modify_colname = flag;
+  else {
+    (void) fix;
+    (void) flag;
+  }
+}
+
+}    // namespace AMORPH_NS
+
 #endif

@@ -326,10 +326,19 @@ void ComputeBoopAtom::compute_peratom()
     array_atom = boop;
   }
 
-  if (mode == NEIGH_VORONOI)
+  if (mode == NEIGH_VORONOI) {
     voronoi_neighbors();
-  else
+  } else {
+    // after reset_timestep LAMMPS cannot build occasional lists until the next run
+    // (Neighbor::build_one() then silently keeps a stale or empty list)
+    if (neighbor->lastcall < 0)
+      error->all(FLERR, "Compute boop/atom {} cannot build its neighbour list before the next "
+                 "run after reset_timestep: use 'run 0' first", id);
     neighbor->build_one(list);
+    if (list->inum != atom->nlocal)
+      error->all(FLERR, "Compute boop/atom {}: neighbour list has {} atoms, expected {}", id,
+                 list->inum, atom->nlocal);
+  }
 
   const int nlocal = atom->nlocal;
   const int *mask = atom->mask;

@@ -4,12 +4,20 @@
 // See tml_model.h for the equations and doc/src/tml_model_format.rst for the
 // file formats.  No LAMMPS, no MPI.
 
+// Bitwise-reproducible kNN distances: no FMA contraction of s += t * t.  GCC
+// contracts across statements by default in GNU mode (-std=gnu++17) when the
+// target has FMA (e.g. -march=native); clang contracts within expressions.
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "tml_model.h"
 
 #include <nanoflann.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -657,33 +665,39 @@ FeatureWriter::FeatureWriter(const std::string &path, const Metadata &meta, Feat
 {
   meta_.validate();
   fp_ = open_or_throw(path_, format_ == FeatureFormat::Binary ? "w+b" : "wb", "T_ML feature file");
-  const std::size_t d = meta_.dim();
-  if (format_ == FeatureFormat::Text) {
-    std::string h = "# " + std::string(TEXT_MAGIC) + " " + std::to_string(FEAT_VERSION) + "\n";
-    h += "# units " + meta_.units + "\n";
-    h += "# nfeatures " + std::to_string(d) + "\n";
-    h += "# lags";
-    for (double lag : meta_.lags) {
-      h += ' ';
-      append_double(h, lag);
+  try {
+    const std::size_t d = meta_.dim();
+    if (format_ == FeatureFormat::Text) {
+      std::string h = "# " + std::string(TEXT_MAGIC) + " " + std::to_string(FEAT_VERSION) + "\n";
+      h += "# units " + meta_.units + "\n";
+      h += "# nfeatures " + std::to_string(d) + "\n";
+      h += "# lags";
+      for (double lag : meta_.lags) {
+        h += ' ';
+        append_double(h, lag);
+      }
+      h += "\n# dr2_floor ";
+      append_double(h, meta_.dr2_floor);
+      h += "\n# columns label";
+      for (std::size_t j = 0; j < d; ++j) h += " f" + std::to_string(j + 1);
+      h += "\n# f_k = log10(max(dr2_k, dr2_floor) / T), dr2_k = squared displacement after lag k\n";
+      put(h.data(), h.size());
+    } else {
+      std::vector<unsigned char> h(FEAT_HEADER_BYTES + 8 * d);
+      std::memcpy(h.data(), FEAT_MAGIC, 16);
+      put_u32(&h[16], FEAT_VERSION);
+      put_u32(&h[20], static_cast<std::uint32_t>(d));
+      put_u64(&h[24], 0);    // n, patched by close()
+      put_units(&h[32], meta_.units);
+      put_f64(&h[48], meta_.dr2_floor);
+      for (std::size_t j = 0; j < d; ++j) put_f64(&h[FEAT_HEADER_BYTES + 8 * j], meta_.lags[j]);
+      put(h.data(), h.size());
+      rec_.resize(8 * (d + 1));
     }
-    h += "\n# dr2_floor ";
-    append_double(h, meta_.dr2_floor);
-    h += "\n# columns label";
-    for (std::size_t j = 0; j < d; ++j) h += " f" + std::to_string(j + 1);
-    h += "\n# f_k = log10(max(dr2_k, dr2_floor) / T), dr2_k = squared displacement after lag k\n";
-    put(h.data(), h.size());
-  } else {
-    std::vector<unsigned char> h(FEAT_HEADER_BYTES + 8 * d);
-    std::memcpy(h.data(), FEAT_MAGIC, 16);
-    put_u32(&h[16], FEAT_VERSION);
-    put_u32(&h[20], static_cast<std::uint32_t>(d));
-    put_u64(&h[24], 0);    // n, patched by close()
-    put_units(&h[32], meta_.units);
-    put_f64(&h[48], meta_.dr2_floor);
-    for (std::size_t j = 0; j < d; ++j) put_f64(&h[FEAT_HEADER_BYTES + 8 * j], meta_.lags[j]);
-    put(h.data(), h.size());
-    rec_.resize(8 * (d + 1));
+  } catch (...) {
+    std::fclose(fp_);    // the destructor does not run for a failed constructor
+    fp_ = nullptr;
+    throw;
   }
 }
 
@@ -1037,13 +1051,9 @@ inline double seq_dist2(const double *a, const double *b, std::size_t d)
   return s;
 }
 
-// nanoflann metric: seq_dist2 with early exit.  The query buffer holds d+1
-// values: a[0..d-1] = standardised query, a[d] = current pruning radius R
-// (kept up to date by TieKNNResultSet; nanoflann reads only a[0..d-1]).
-// Fixed-sign terms make the partial sums non-decreasing, s_m <= s_d, so once
-// s_m > R the instance cannot be accepted: the partial sum s_m is returned and
-// rejected (nanoflann's test is dist < R' with R' >= R, and addPoint() rejects
-// anything above the current k-th distance < R).
+// nanoflann metric: seq_dist2 on the tree-ordered training data.  (An early
+// exit once the partial sum exceeds the pruning radius was measured to be
+// slower: the data-dependent branch mispredicts more than it saves for d ~ 10.)
 template <int DIM> struct SeqL2 {
   using ElementType = double;
   using DistanceType = double;
@@ -1053,15 +1063,7 @@ template <int DIM> struct SeqL2 {
   double evalMetric(const double *a, const IndexT b_idx, std::size_t size, double = -1.0) const
   {
     const std::size_t dd = DIM > 0 ? static_cast<std::size_t>(DIM) : size;
-    const double *b = ds.z + static_cast<std::size_t>(b_idx) * dd;
-    const double bound = a[dd];
-    double s = 0.0;
-    for (std::size_t j = 0; j < dd; ++j) {
-      const double t = a[j] - b[j];
-      s += t * t;
-      if (s > bound) return s;
-    }
-    return s;
+    return seq_dist2(a, ds.z + static_cast<std::size_t>(b_idx) * dd, dd);
   }
   // per-dimension term of nanoflann's lower bound on the box distance
   template <typename U, typename V> double accum_dist(const U a, const V b, const std::size_t) const
@@ -1089,19 +1091,17 @@ struct TieKNNResultSet {
   std::uint32_t *idx;             // original training indices
   const std::uint32_t *perm;      // tree position -> original index
   std::size_t k;
-  double *radius;                 // the query buffer's slot a[d], see SeqL2
   std::size_t count = 0;
+  double radius = std::numeric_limits<double>::max();
 
-  TieKNNResultSet(double *dist_, std::uint32_t *idx_, const std::uint32_t *perm_, std::size_t k_,
-                  double *radius_) :
-      dist(dist_), idx(idx_), perm(perm_), k(k_), radius(radius_)
+  TieKNNResultSet(double *dist_, std::uint32_t *idx_, const std::uint32_t *perm_, std::size_t k_) :
+      dist(dist_), idx(idx_), perm(perm_), k(k_)
   {
-    *radius = std::numeric_limits<double>::max();
   }
   std::size_t size() const { return count; }
   bool empty() const { return count == 0; }
   bool full() const { return count == k; }
-  double worstDist() const { return *radius; }
+  double worstDist() const { return radius; }
   void sort() {}
 
   bool addPoint(double d2, std::uint32_t pos)
@@ -1124,7 +1124,7 @@ struct TieKNNResultSet {
     idx[j] = id;
     if (count == k) {
       const double w = dist[k - 1];
-      *radius = std::nextafter(w + w * RADIUS_SLACK, std::numeric_limits<double>::infinity());
+      radius = std::nextafter(w + w * RADIUS_SLACK, std::numeric_limits<double>::infinity());
     }
     return true;
   }
@@ -1231,7 +1231,7 @@ std::size_t KNNRegressor::size() const { return impl_->n; }
 KNNRegressor::Workspace KNNRegressor::make_workspace() const
 {
   Workspace ws;
-  ws.z_.resize(impl_->d + 1);
+  ws.z_.resize(impl_->d);
   ws.dist_.resize(impl_->k);
   ws.idx_.resize(impl_->k);
   return ws;
@@ -1240,7 +1240,7 @@ KNNRegressor::Workspace KNNRegressor::make_workspace() const
 void KNNRegressor::search(const double *x, Workspace &ws) const
 {
   const Impl &m = *impl_;
-  if (ws.z_.size() != m.d + 1) ws.z_.resize(m.d + 1);    // only on first use
+  if (ws.z_.size() != m.d) ws.z_.resize(m.d);    // only on first use
   if (ws.dist_.size() != m.k) {
     ws.dist_.resize(m.k);
     ws.idx_.resize(m.k);
@@ -1251,7 +1251,7 @@ void KNNRegressor::search(const double *x, Workspace &ws) const
                                   fmt_double(x[j]) + ")");
     ws.z_[j] = (x[j] - m.mean[j]) / m.stdev[j];
   }
-  TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), m.perm.data(), m.k, &ws.z_[m.d]);
+  TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), m.perm.data(), m.k);
   m.tree->search(ws.z_.data(), rs);
   if (rs.size() != m.k)
     throw std::runtime_error("T_ML kNN: found only " + std::to_string(rs.size()) + " of k = " +

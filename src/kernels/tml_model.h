@@ -47,8 +47,12 @@
 //   KD-tree search uses a custom result set that compares (dist2, i) and a
 //   pruning radius widened by a relative 1e-9 (plus one ulp), so rounding in
 //   nanoflann's incremental box distances can never prune a tied instance.
-//   Exactness assumes IEEE double arithmetic without -ffast-math (and without
-//   FMA contraction differences between this file and a caller's reference).
+//   Exactness assumes IEEE double arithmetic without -ffast-math; tml_model.cpp
+//   disables FMA contraction (#pragma) so that s += t*t rounds twice, as in a
+//   plain reference loop (a reference compiled with contraction, e.g. GCC
+//   -std=gnu++17 -march=native, must disable it too).
+//   Leaves of the tree are stored contiguously (training data permuted into
+//   tree order), so larger leaves than usual are fastest: default 64.
 //
 // 4. File formats: see doc/src/tml_model_format.rst and the comments in
 //   tml_model.cpp.  In short:
@@ -91,7 +95,7 @@ namespace tml {
 constexpr double DEFAULT_DR2_FLOOR = 1.0e-10;    // length^2 units
 constexpr std::uint32_t DEFAULT_K = 50;          // paper: k = 50
 constexpr std::size_t UNITS_MAX_LEN = 15;        // char[16] incl. NUL
-constexpr std::size_t DEFAULT_LEAF_SIZE = 16;    // KD-tree leaf size
+constexpr std::size_t DEFAULT_LEAF_SIZE = 64;    // KD-tree leaf size (measured)
 constexpr double DEFAULT_LAG_RTOL = 1.0e-6;      // lag comparison tolerance
 
 // FNV-1a 64-bit hash:  h = 14695981039346656037;  h = (h ^ byte) * 1099511628211
@@ -288,7 +292,7 @@ class KNNRegressor {
 
    private:
     friend class KNNRegressor;
-    std::vector<double> z_;           // standardised query + pruning radius
+    std::vector<double> z_;           // standardised query
     std::vector<double> dist_;        // k squared distances, ascending
     std::vector<std::uint32_t> idx_;  // k training indices
   };

@@ -6,6 +6,15 @@
 // of the documented model layout with its own FNV-1a, and hand-computed
 // means and standard deviations.
 
+// Bitwise-reproducible kNN distances: no FMA contraction of s += t * t.  GCC
+// contracts across statements by default in GNU mode (-std=gnu++17) when the
+// target has FMA (e.g. -march=native); clang contracts within expressions.
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "tml_model.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +23,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -26,6 +37,22 @@
 #include <vector>
 
 using namespace AMORPH::tml;
+
+// count heap allocations (to check that batch prediction does not allocate)
+static std::size_t g_allocations = 0;
+void *operator new(std::size_t n)
+{
+  ++g_allocations;
+  if (void *p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void *operator new[](std::size_t n) { return operator new(n); }
+// out of line, so that GCC's -Wmismatched-new-delete does not see free()
+__attribute__((noinline)) static void release(void *p) noexcept { std::free(p); }
+void operator delete(void *p) noexcept { release(p); }
+void operator delete[](void *p) noexcept { release(p); }
+void operator delete(void *p, std::size_t) noexcept { release(p); }
+void operator delete[](void *p, std::size_t) noexcept { release(p); }
 
 namespace {
 
@@ -178,10 +205,11 @@ struct BruteForce {
 
 // compare tree kNN with the brute force on nq queries; returns the number of
 // queries whose k-th and (k+1)-th distances are exactly tied
-std::size_t compare_with_brute_force(const Model &model, const std::vector<double> &queries, std::size_t k)
+std::size_t compare_with_brute_force(const Model &model, const std::vector<double> &queries, std::size_t k,
+                                     std::size_t leaf_size = DEFAULT_LEAF_SIZE)
 {
   const std::size_t d = model.dim(), nq = queries.size() / d;
-  KNNRegressor knn(model, static_cast<std::uint32_t>(k));
+  KNNRegressor knn(model, static_cast<std::uint32_t>(k), leaf_size);
   BruteForce bf(model);
   auto ws = knn.make_workspace();
   std::vector<std::uint32_t> idx(k);
@@ -332,6 +360,28 @@ TEST(TmlKNN, HandTieBreakLowerIndexWins)
   EXPECT_EQ(dist[1], dist[2]);
 }
 
+TEST(TmlKNN, SmallExhaustiveTiesAllK)
+{
+  // small data sets full of duplicates (distance 0 to the query) and ties;
+  // every k from 1 to n and several leaf sizes against the brute force
+  std::mt19937_64 rng(2024);
+  for (int rep = 0; rep < 20; ++rep) {
+    const std::size_t n = 12 + static_cast<std::size_t>(rep % 5), d = 1 + static_cast<std::size_t>(rep % 3);
+    std::vector<double> X(n * d), y(n), Q;
+    for (auto &v : X) v = static_cast<double>(rng() % 3);
+    for (std::size_t j = 0; j < d; ++j) {    // no constant feature
+      X[j] = 0.0;
+      X[d + j] = 2.0;
+    }
+    for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<double>(1 + i * i);
+    for (std::size_t q = 0; q < 6; ++q) Q.insert(Q.end(), X.begin() + (q % n) * d, X.begin() + (q % n + 1) * d);
+    Model m(make_meta(d), y, X, 1);
+    for (std::size_t k = 1; k <= n; ++k)
+      for (std::size_t leaf : {std::size_t(1), std::size_t(2), std::size_t(3), DEFAULT_LEAF_SIZE})
+        compare_with_brute_force(m, Q, k, leaf);
+  }
+}
+
 TEST(TmlKNN, MatchesBruteForceRandom)
 {
   // n = 5000, d = 10, k = 50, continuous features with different scales
@@ -341,15 +391,16 @@ TEST(TmlKNN, MatchesBruteForceRandom)
   std::vector<double> X(n * d), y(n);
   for (std::size_t i = 0; i < n; ++i) {
     y[i] = 100.0 + 1600.0 * std::uniform_real_distribution<double>(0, 1)(rng);
-    for (std::size_t j = 0; j < d; ++j) X[i * d + j] = -2.0 + 0.3 * static_cast<double>(j) + (1.0 + j) * g(rng);
+    for (std::size_t j = 0; j < d; ++j) X[i * d + j] = -2.0 + 0.3 * static_cast<double>(j) + (1.0 + static_cast<double>(j)) * g(rng);
   }
   Model m(make_meta(d), y, X, k);
   std::vector<double> Q(nq * d);
   for (std::size_t q = 0; q < nq; ++q)
     for (std::size_t j = 0; j < d; ++j)
       Q[q * d + j] = (q % 4 == 0) ? X[(q * 7 % n) * d + j]    // exact training points (distance 0)
-                                  : -2.0 + 0.3 * static_cast<double>(j) + 1.5 * (1.0 + j) * g(rng);
+                                  : -2.0 + 0.3 * static_cast<double>(j) + 1.5 * (1.0 + static_cast<double>(j)) * g(rng);
   compare_with_brute_force(m, Q, k);
+  compare_with_brute_force(m, Q, k, 4);
 }
 
 TEST(TmlKNN, MatchesBruteForceWithManyTiesBinary)
@@ -373,8 +424,11 @@ TEST(TmlKNN, MatchesBruteForceWithManyTiesBinary)
   EXPECT_EQ(m.stdev()[3], 0.5);
   std::vector<double> Q(nq * d);
   for (auto &v : Q) v = static_cast<double>(rng() % 2);
-  const std::size_t ties = compare_with_brute_force(m, Q, k);
-  EXPECT_GT(ties, nq * 9 / 10) << "test data should have ties at the k-th neighbour";
+  // default leaf size and a deep tree (leaf size 2: many pruning decisions)
+  for (std::size_t leaf : {DEFAULT_LEAF_SIZE, std::size_t(2)}) {
+    const std::size_t ties = compare_with_brute_force(m, Q, k, leaf);
+    EXPECT_GT(ties, nq * 9 / 10) << "test data should have ties at the k-th neighbour";
+  }
 }
 
 TEST(TmlKNN, MatchesBruteForceWithManyTiesSmallIntegers)
@@ -391,8 +445,10 @@ TEST(TmlKNN, MatchesBruteForceWithManyTiesSmallIntegers)
   std::vector<double> Q(nq * d);
   for (std::size_t q = 0; q < nq; ++q)
     for (std::size_t j = 0; j < d; ++j) Q[q * d + j] = static_cast<double>(rng() % 4);
-  const std::size_t ties = compare_with_brute_force(m, Q, k);
-  EXPECT_GT(ties, nq / 4) << "test data should have ties at the k-th neighbour";
+  for (std::size_t leaf : {DEFAULT_LEAF_SIZE, std::size_t(3)}) {
+    const std::size_t ties = compare_with_brute_force(m, Q, k, leaf);
+    EXPECT_GT(ties, nq / 4) << "test data should have ties at the k-th neighbour";
+  }
 }
 
 TEST(TmlKNN, BatchThreadsAndLeafSizesAgree)
@@ -415,6 +471,24 @@ TEST(TmlKNN, BatchThreadsAndLeafSizesAgree)
   EXPECT_TRUE(same_bits(ra, rb));
   EXPECT_TRUE(same_bits(ra, rc));
   EXPECT_TRUE(same_bits(ra, rt));
+}
+
+TEST(TmlKNN, BatchPredictDoesNotAllocate)
+{
+  const std::size_t n = 2000, d = 10, nq = 500;
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> g(0.0, 1.0);
+  std::vector<double> X(n * d), y(n), Q(nq * d), out(nq);
+  for (auto &v : X) v = g(rng);
+  for (auto &v : y) v = g(rng);
+  for (auto &v : Q) v = g(rng);
+  Model m(make_meta(d), y, X, 50);
+  KNNRegressor knn(m);
+  auto ws = knn.make_workspace();
+  knn.predict(Q.data(), 1, out.data(), ws);    // warm-up
+  const std::size_t before = g_allocations;
+  knn.predict(Q.data(), nq, out.data(), ws);
+  EXPECT_EQ(g_allocations, before) << "heap allocations during batch prediction";
 }
 
 TEST(TmlKNN, HighDimensionFallback)

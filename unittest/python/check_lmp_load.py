@@ -32,7 +32,7 @@ print "FCC_Q6 $(c_q6:%.10f)"
 
 
 def styles():
-    names = [s.split() for s in os.environ["AMORPH_STYLES"].split(";") if s.strip()]
+    names = [s.split() for s in os.environ["AMORPH_STYLES"].split(",") if s.strip()]
     assert names, "AMORPH_STYLES is empty"
     return names
 

@@ -22,7 +22,7 @@ def test_lammps_module_is_ours(lmp):
 
 def test_load_plugin_registers_styles(lmp):
     got = amorph.styles_available(lmp)
-    expected = [tuple(s.split()) for s in os.environ["AMORPH_STYLES"].split(";")]
+    expected = [tuple(s.split()) for s in os.environ["AMORPH_STYLES"].split(",")]
     assert sorted(got) == sorted(expected)
 
 
