@@ -4,8 +4,9 @@
    compute boop/atom (see doc/src/compute_boop_atom.rst)
 
    Two passes per invocation:
-   1. for each local atom: candidate neighbours within the cutoff from an
-      occasional full neighbour list, selection (all / nnn / SANN), q_lm(i) =
+   1. for each local atom: candidate neighbours within the cutoff from a cell
+      list of local and ghost atoms (or Voronoi faces), selection (all / nnn /
+      SANN), q_lm(i) =
       (1/N_b) sum_j Y_lm(r_j - r_i) and the Steinhardt invariants;
    2. forward communication of q_lm (m >= 0 only) to ghost atoms, then the
       Lechner-Dellago average q-bar_lm(i) = (q_lm(i) + sum_j q_lm(j))/(N_b+1)
@@ -24,8 +25,6 @@
 #include "force.h"
 #include "memory.h"
 #include "modify.h"
-#include "neigh_list.h"
-#include "neigh_request.h"
 #include "neighbor.h"
 #include "pair.h"
 #include "update.h"
@@ -58,7 +57,7 @@ static const char cite_boop[] =
 /* ---------------------------------------------------------------------- */
 
 ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
-    Compute(lmp, narg, arg), list(nullptr), cutoff(0.0), cutsq(0.0), mode(NEIGH_CUTOFF), nnn(0),
+    Compute(lmp, narg, arg), cutoff(0.0), cutsq(0.0), mode(NEIGH_CUTOFF), nnn(0),
     voro_area(0), qflag(1), wflag(0), whflag(1), qbarflag(1), wbarflag(1), bondflag(1), bond_l(6),
     bond_slot(-1), bond_threshold(0.7), nhalf(0), nmax(0), boop(nullptr), qlm(nullptr),
     nsann_failed(0)
@@ -206,28 +205,15 @@ ComputeBoopAtom::~ComputeBoopAtom()
 
 void ComputeBoopAtom::init()
 {
-  const double skin = neighbor->skin;
-  if (cutoff == 0.0) {
+  // neighbours come from our own cell list over local + ghost atoms (no LAMMPS neighbour
+  // list: LAMMPS would build one with the full pair cutoff + skin, however small ours is)
+  double rc = cutoff;
+  if (rc == 0.0) {
     if (force->pair == nullptr)
       error->all(FLERR, "Compute boop/atom needs a pair style or the cutoff keyword");
-    cutsq = force->pair->cutforce * force->pair->cutforce;
-  } else {
-    double cutghost = comm->cutghostuser;
-    if (force->pair) cutghost = std::max(force->pair->cutforce + skin, cutghost);
-    if (cutoff + skin > cutghost)
-      error->all(FLERR,
-                 "Compute boop/atom cutoff {} plus skin {} exceeds the ghost atom cutoff {}: "
-                 "use comm_modify cutoff to increase it",
-                 cutoff, skin, cutghost);
-    cutsq = cutoff * cutoff;
+    rc = force->pair->cutforce;
   }
-  auto req = neighbor->add_request(this, NeighConst::REQ_FULL | NeighConst::REQ_OCCASIONAL);
-  if (cutoff > 0.0) req->set_cutoff(cutoff + skin);
-}
-
-void ComputeBoopAtom::init_list(int /*id*/, NeighList *ptr)
-{
-  list = ptr;
+  cutsq = rc * rc;
 }
 
 /* ----------------------------------------------------------------------
@@ -254,17 +240,10 @@ int ComputeBoopAtom::select_neighbors(int i)
     }
     return n;
   }
-  const int *jlist = list->firstneigh[i];
-  const int jnum = list->numneigh[i];
   cand.clear();
-  for (int jj = 0; jj < jnum; ++jj) {
-    const int j = jlist[jj] & NEIGHMASK;
-    const double dx = x[j][0] - x[i][0];
-    const double dy = x[j][1] - x[i][1];
-    const double dz = x[j][2] - x[i][2];
-    const double rsq = dx * dx + dy * dy + dz * dz;
-    if (rsq < cutsq) cand.push_back({rsq, dx, dy, dz, j, tag[j], 0.0});
-  }
+  cells.for_each_neighbor(i, [&](int j, double dx, double dy, double dz, double rsq) {
+    cand.push_back({rsq, dx, dy, dz, j, tag[j], 0.0});
+  });
   // a total order, so that the choice never depends on neighbour-list order (MPI ranks)
   auto closer = [](const Cand &a, const Cand &b) {
     if (a.rsq != b.rsq) return a.rsq < b.rsq;
@@ -326,18 +305,20 @@ void ComputeBoopAtom::compute_peratom()
     array_atom = boop;
   }
 
+  // ghost positions as current as the local ones (e.g. fix deform remaps local atoms at
+  // the end of a step, after the last forward communication)
+  comm->forward_comm();
   if (mode == NEIGH_VORONOI) {
     voronoi_neighbors();
   } else {
-    // after reset_timestep LAMMPS cannot build occasional lists until the next run
-    // (Neighbor::build_one() then silently keeps a stale or empty list)
-    if (neighbor->lastcall < 0)
-      error->all(FLERR, "Compute boop/atom {} cannot build its neighbour list before the next "
-                 "run after reset_timestep: use 'run 0' first", id);
-    neighbor->build_one(list);
-    if (list->inum != atom->nlocal)
-      error->all(FLERR, "Compute boop/atom {}: neighbour list has {} atoms, expected {}", id,
-                 list->inum, atom->nlocal);
+    // known only after the setup of a run (Neighbor and Comm are initialised after computes)
+    const double cutghost = comm->get_comm_cutoff();
+    if (sqrt(cutsq) > cutghost)
+      error->all(FLERR,
+                 "Compute boop/atom cutoff {} exceeds the ghost atom cutoff {}: "
+                 "use comm_modify cutoff to increase it",
+                 sqrt(cutsq), cutghost);
+    cells.build(atom->x, atom->nlocal + atom->nghost, sqrt(cutsq));
   }
 
   const int nlocal = atom->nlocal;
@@ -533,5 +514,8 @@ double ComputeBoopAtom::memory_usage()
   bytes += (double) nmax * 2 * nhalf * sizeof(double);
   bytes += (double) (nb_first.capacity() + nb_num.capacity() + nb_list.capacity()) * sizeof(int);
   bytes += (double) cand.capacity() * sizeof(Cand);
+  bytes += cells.memory_usage();
+  bytes += (double) (vor_first.capacity() + vor_num.capacity() + vor_j.capacity()) * sizeof(int);
+  bytes += (double) vor_area.capacity() * sizeof(double);
   return bytes;
 }

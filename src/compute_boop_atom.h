@@ -17,6 +17,7 @@ ComputeStyle(boop/atom,ComputeBoopAtom);
 #define AMORPH_COMPUTE_BOOP_ATOM_H
 
 #include "compute.h"
+#include "cell_list.h"
 
 #include <memory>
 #include <vector>
@@ -35,7 +36,6 @@ class ComputeBoopAtom : public Compute {
   ComputeBoopAtom(class LAMMPS *, int, char **);
   ~ComputeBoopAtom() override;
   void init() override;
-  void init_list(int, class NeighList *) override;
   void compute_peratom() override;
   int pack_forward_comm(int, int *, double *, int, int *) override;
   void unpack_forward_comm(int, int, double *) override;
@@ -44,7 +44,6 @@ class ComputeBoopAtom : public Compute {
   enum { NEIGH_CUTOFF, NEIGH_NNN, NEIGH_SANN, NEIGH_VORONOI };
 
  private:
-  class NeighList *list;
   std::vector<int> degrees;
   double cutoff;        // user cutoff (0: pair cutoff)
   double cutsq;
@@ -77,6 +76,7 @@ class ComputeBoopAtom : public Compute {
   std::vector<int> vor_first, vor_num, vor_j;
   std::vector<double> vor_area;
   void voronoi_neighbors();
+  AMORPH::cells::CellList cells;    // local + ghost atoms, for the cutoff neighbours
   std::vector<Cand> cand;
   std::vector<double> dist, bar;    // scratch: sorted distances (SANN), averaged q_lm
   bigint nsann_failed;
