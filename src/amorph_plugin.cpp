@@ -5,6 +5,8 @@
 // (cmake/AMORPHSources.cmake), so a new style is registered by adding its files.
 // This file is not used when AMORPH is compiled into LAMMPS (built-in mode).
 
+#include "compute.h"
+#include "fix.h"
 #include "lammpsplugin.h"
 #include "version.h"
 

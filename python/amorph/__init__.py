@@ -12,3 +12,6 @@ from .lammps_io import STYLES, find_plugin, load_plugin, peratom, styles_availab
 
 __all__ = ["STYLES", "find_plugin", "load_plugin", "peratom", "styles_available"]
 __version__ = "0.1.0"
+from . import tml  # noqa: E402  (T_ML model tooling: feature/model files, CV, plots)
+
+__all__ += ["tml"]

@@ -1,0 +1,502 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""T_ML model tooling: feature files and model files of ``fix tml`` (format in
+doc/src/tml_model_format.rst), model building, k-fold cross-validation with a confusion
+matrix and the predicted-vs-actual plot (Fig. 1 of the T_ML paper), class selection by
+agglomerative clustering and feature ranking (ReliefF).
+
+>>> from amorph import tml
+>>> fs = tml.read_features("features_700K.txt")          # FeatureSet(meta, labels, X)
+>>> model = tml.build_model(["f100.txt", "f700.txt", "f1700.txt"], k=50)
+>>> model.save("cuzr.tmlmodel")                          # byte-identical to the C++ writer
+>>> cv = tml.cross_validate(model.labels, model.features, folds=10)
+>>> tml.plot_predicted_vs_actual(cv, "fig1.png")
+
+Command line:  python3 -m amorph.tml build f1.txt f2.txt -o model.bin [--k 50]
+[--cv 10 --plot fig1.png] [--classes N] [--rank-features]
+
+Everything standardises with the training mean and the population standard deviation
+(ddof = 0, as scikit-learn's StandardScaler) and predicts T_ML as the uniform mean of the
+labels of the k nearest neighbours, like the C++ kernel (which breaks distance ties by the
+lower training index; scikit-learn's KNeighborsRegressor does not promise an order, so
+results agree exactly only on data without distance ties).
+"""
+import argparse
+import math
+import struct
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+FEAT_MAGIC = b"AMORPHTMLFEAT\0\0\0"
+MODEL_MAGIC = b"AMORPHTMLMODEL\0\0"
+TEXT_MAGIC = "AMORPH-TML-FEATURES"
+FORMAT_VERSION = 1
+DEFAULT_K = 50
+DEFAULT_DR2_FLOOR = 1.0e-10
+LAG_RTOL = 1.0e-6
+
+
+def fnv1a64(data, h=14695981039346656037):
+    """FNV-1a 64-bit hash of bytes (the checksum of both binary formats)."""
+    arr = np.frombuffer(bytes(data), dtype=np.uint8)
+    prime = 1099511628211
+    mask = 0xFFFFFFFFFFFFFFFF
+    # sequential by definition: pure Python, about 2-3 s per 10 MB
+    for b in arr.tobytes():
+        h = ((h ^ b) * prime) & mask
+    return h
+
+
+@dataclass
+class Metadata:
+    units: str
+    lags: list
+    dr2_floor: float = DEFAULT_DR2_FLOOR
+
+    def validate(self):
+        if not (1 <= len(self.units) <= 15) or any(c.isspace() or not c.isprintable() for c in self.units):
+            raise ValueError(f"T_ML: bad unit style {self.units!r}")
+        if len(self.lags) == 0:
+            raise ValueError("T_ML: at least one lag is needed")
+        if not all(math.isfinite(x) and x > 0 for x in self.lags):
+            raise ValueError(f"T_ML: lags must be finite and > 0, got {self.lags}")
+        if not (math.isfinite(self.dr2_floor) and self.dr2_floor > 0):
+            raise ValueError(f"T_ML: dr2_floor must be > 0, got {self.dr2_floor}")
+
+    def compatible(self, other, rtol=LAG_RTOL):
+        return (self.units == other.units and len(self.lags) == len(other.lags)
+                and all(abs(a - b) <= rtol * max(abs(a), abs(b)) for a, b in zip(self.lags, other.lags)))
+
+
+@dataclass
+class FeatureSet:
+    meta: Metadata
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    features: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    def __len__(self):
+        return len(self.labels)
+
+
+def features_from_dr2(dr2, temperature, dr2_floor=DEFAULT_DR2_FLOOR):
+    """f_k = log10(max(dr2_k, floor) / T) (the fix's features)."""
+    if not temperature > 0:
+        raise ValueError(f"T_ML: temperature must be > 0, got {temperature}")
+    return np.log10(np.maximum(np.asarray(dr2, float), dr2_floor) / temperature)
+
+
+# ---------------------------------------------------------------------------- feature files
+
+def _read_text_features(path):
+    meta = {}
+    rows = []
+    magic = False
+    with open(path, "r") as fh:
+        for lineno, line in enumerate(fh, 1):
+            s = line.strip()
+            if not s:
+                continue
+            if not magic:
+                if s.lstrip("#").split() != [TEXT_MAGIC, str(FORMAT_VERSION)]:
+                    raise ValueError(f"{path}:{lineno}: not an AMORPH T_ML feature file (first line must be '# {TEXT_MAGIC} 1')")
+                magic = True
+                continue
+            if s.startswith("#"):
+                w = s[1:].split()
+                if w and w[0] in ("units", "lags", "nfeatures", "dr2_floor", "columns") and not rows:
+                    meta[w[0]] = w[1:]
+                continue
+            rows.append(s.split())
+    if "units" not in meta or "lags" not in meta:
+        raise ValueError(f"{path}: header lacks 'units' or 'lags'")
+    m = Metadata(meta["units"][0], [float(x) for x in meta["lags"]],
+                 float(meta["dr2_floor"][0]) if "dr2_floor" in meta else DEFAULT_DR2_FLOOR)
+    m.validate()
+    d = len(m.lags)
+    if rows and any(len(r) != d + 1 for r in rows):
+        bad = next(i for i, r in enumerate(rows) if len(r) != d + 1)
+        raise ValueError(f"{path}: row {bad + 1}: expected {d + 1} columns (label + {d} features)")
+    a = np.array(rows, dtype=float).reshape(-1, d + 1)
+    return FeatureSet(m, a[:, 0].copy(), a[:, 1:].copy())
+
+
+def _read_binary_features(path, data):
+    if len(data) < 64:
+        raise ValueError(f"{path}: truncated binary feature file")
+    ver, d, n = struct.unpack_from("<IIQ", data, 16)
+    if ver != FORMAT_VERSION:
+        raise ValueError(f"{path}: unsupported feature format version {ver}")
+    units = data[32:48].split(b"\0")[0].decode()
+    floor, = struct.unpack_from("<d", data, 48)
+    lags = list(struct.unpack_from(f"<{d}d", data, 56))
+    size = 64 + 8 * d + 8 * n * (d + 1)
+    if len(data) != size:
+        raise ValueError(f"{path}: {len(data)} bytes, expected {size} (truncated or trailing bytes)")
+    if struct.unpack_from("<Q", data, size - 8)[0] != fnv1a64(data[:size - 8]):
+        raise ValueError(f"{path}: checksum mismatch, the file is corrupt")
+    rec = np.frombuffer(data, "<f8", count=n * (d + 1), offset=56 + 8 * d).reshape(n, d + 1)
+    m = Metadata(units, lags, floor)
+    m.validate()
+    return FeatureSet(m, rec[:, 0].copy(), rec[:, 1:].copy())
+
+
+def read_features(path):
+    """Read a text or binary feature file (format detected from the first bytes)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if data[:16] == FEAT_MAGIC:
+        return _read_binary_features(path, data)
+    return _read_text_features(path)
+
+
+def write_features(path, fs, binary=False):
+    """Write a FeatureSet as a text (repr() numbers, round-trip exact) or binary file."""
+    fs.meta.validate()
+    d = len(fs.meta.lags)
+    X = np.asarray(fs.features, float).reshape(-1, d)
+    y = np.asarray(fs.labels, float)
+    if binary:
+        head = FEAT_MAGIC + struct.pack("<IIQ", FORMAT_VERSION, d, len(y))
+        head += fs.meta.units.encode().ljust(16, b"\0") + struct.pack("<d", fs.meta.dr2_floor)
+        head += struct.pack(f"<{d}d", *fs.meta.lags)
+        body = np.column_stack([y, X]).astype("<f8").tobytes()
+        data = head + body
+        data += struct.pack("<Q", fnv1a64(data))
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    with open(path, "w") as fh:
+        fh.write(f"# {TEXT_MAGIC} {FORMAT_VERSION}\n# units {fs.meta.units}\n# nfeatures {d}\n")
+        fh.write("# lags " + " ".join(repr(float(x)) for x in fs.meta.lags) + "\n")
+        fh.write(f"# dr2_floor {fs.meta.dr2_floor!r}\n# columns label "
+                 + " ".join(f"f{j + 1}" for j in range(d)) + "\n")
+        for lab, row in zip(y, X):
+            fh.write(repr(float(lab)) + " " + " ".join(repr(float(v)) for v in row) + "\n")
+
+
+def concat_features(sets, names=None):
+    """Concatenate FeatureSets in order (metadata must agree, as in the C++ builder)."""
+    first = sets[0]
+    for i, s in enumerate(sets[1:], 1):
+        if not first.meta.compatible(s.meta, rtol=1e-9) or s.meta.dr2_floor != first.meta.dr2_floor:
+            who = names[i] if names else f"set {i}"
+            raise ValueError(f"T_ML: {who} has units/lags/floor {s.meta} different from {first.meta}")
+    return FeatureSet(first.meta, np.concatenate([s.labels for s in sets]),
+                      np.vstack([s.features for s in sets]))
+
+
+# ---------------------------------------------------------------------------- model
+
+def _neumaier(values):
+    """Compensated (Neumaier) sum in the order given, exactly as the C++ kernel."""
+    s = 0.0
+    c = 0.0
+    for x in values:
+        t = s + x
+        if abs(s) >= abs(x):
+            c += (s - t) + x
+        else:
+            c += (x - t) + s
+        s = t
+    return s + c
+
+
+def standardisation(X):
+    """Training mean and population std per feature, bitwise equal to the C++ kernel
+    (compensated summation in row order)."""
+    X = np.asarray(X, float)
+    n, d = X.shape
+    if n == 0:
+        raise ValueError("T_ML standardisation: no training instances")
+    mean = np.empty(d)
+    std = np.empty(d)
+    for j in range(d):
+        col = X[:, j].tolist()
+        m = _neumaier(col) / n
+        t = (X[:, j] - m)
+        sd = math.sqrt(_neumaier((t * t).tolist()) / n)
+        if not sd > 0:
+            raise ValueError(f"T_ML model: feature {j + 1} has zero standard deviation")
+        mean[j] = m
+        std[j] = sd
+    return mean, std
+
+
+class Model:
+    """A T_ML model: metadata, raw training features and labels, mean/std, default k."""
+
+    def __init__(self, meta, labels, features, k=DEFAULT_K, mean=None, std=None):
+        meta.validate()
+        self.meta = meta
+        self.labels = np.ascontiguousarray(labels, float)
+        self.features = np.ascontiguousarray(features, float).reshape(len(self.labels), len(meta.lags))
+        if len(self.labels) == 0:
+            raise ValueError("T_ML model: no training instances")
+        if not (1 <= k <= len(self.labels)):
+            raise ValueError(f"T_ML model: k = {k} must be between 1 and the {len(self.labels)} instances")
+        self.k = int(k)
+        if mean is None:
+            mean, std = standardisation(self.features)
+        self.mean = np.asarray(mean, float)
+        self.std = np.asarray(std, float)
+
+    @property
+    def dim(self):
+        return len(self.meta.lags)
+
+    def __len__(self):
+        return len(self.labels)
+
+    def standardise(self, X):
+        return (np.asarray(X, float) - self.mean) / self.std
+
+    def to_bytes(self):
+        d, n = self.dim, len(self)
+        out = bytearray(MODEL_MAGIC)
+        out += struct.pack("<IIQ", FORMAT_VERSION, d, n)
+        out += self.meta.units.encode().ljust(16, b"\0")
+        out += np.asarray(self.meta.lags, "<f8").tobytes()
+        out += self.mean.astype("<f8").tobytes() + self.std.astype("<f8").tobytes()
+        out += struct.pack("<Id", self.k, self.meta.dr2_floor)
+        out += self.labels.astype("<f8").tobytes() + self.features.astype("<f8").tobytes()
+        out += struct.pack("<Q", fnv1a64(out))
+        return bytes(out)
+
+    def save(self, path):
+        with open(path, "wb") as fh:
+            fh.write(self.to_bytes())
+
+    @classmethod
+    def from_bytes(cls, data, source="<memory>"):
+        if len(data) < 48 or data[:16] != MODEL_MAGIC:
+            raise ValueError(f"{source}: bad magic or truncated, not an AMORPH T_ML model file")
+        ver, d, n = struct.unpack_from("<IIQ", data, 16)
+        if ver != FORMAT_VERSION:
+            raise ValueError(f"{source}: unsupported model format version {ver}")
+        size = 68 + 24 * d + 8 * n + 8 * n * d
+        if len(data) != size:
+            raise ValueError(f"{source}: {len(data)} bytes, expected {size} (truncated or trailing bytes)")
+        if struct.unpack_from("<Q", data, size - 8)[0] != fnv1a64(data[:size - 8]):
+            raise ValueError(f"{source}: checksum mismatch, the file is corrupt")
+        units = data[32:48].split(b"\0")[0].decode()
+        o = 48
+        lags = np.frombuffer(data, "<f8", d, o)
+        mean = np.frombuffer(data, "<f8", d, o + 8 * d)
+        std = np.frombuffer(data, "<f8", d, o + 16 * d)
+        k, floor = struct.unpack_from("<Id", data, o + 24 * d)
+        labels = np.frombuffer(data, "<f8", n, 60 + 24 * d)
+        X = np.frombuffer(data, "<f8", n * d, 60 + 24 * d + 8 * n).reshape(n, d)
+        return cls(Metadata(units, [float(x) for x in lags], floor), labels.copy(), X.copy(), k,
+                   mean.copy(), std.copy())
+
+    @classmethod
+    def load(cls, path):
+        with open(path, "rb") as fh:
+            return cls.from_bytes(fh.read(), f"T_ML model file '{path}'")
+
+    def regressor(self, k=None, n_jobs=None, algorithm="auto"):
+        """A fitted scikit-learn KNeighborsRegressor on the standardised training data."""
+        from sklearn.neighbors import KNeighborsRegressor
+        reg = KNeighborsRegressor(n_neighbors=k or self.k, weights="uniform",
+                                  algorithm=algorithm, n_jobs=n_jobs)
+        reg.fit(self.standardise(self.features), self.labels)
+        return reg
+
+    def predict(self, X, k=None, n_jobs=None):
+        """T_ML of raw feature rows X (n, d) with scikit-learn."""
+        return self.regressor(k, n_jobs).predict(self.standardise(X))
+
+
+def build_model(feature_files, k=DEFAULT_K, classes=None, features=None):
+    """Model from feature files (concatenated in order, as the C++ builder); optionally
+    keep only some class labels and some feature columns (0-based)."""
+    fs = concat_features([read_features(f) for f in feature_files], list(feature_files))
+    y, X, meta = fs.labels, fs.features, fs.meta
+    if classes is not None:
+        keep = np.isin(y, np.asarray(classes, float))
+        y, X = y[keep], X[keep]
+    if features is not None:
+        cols = sorted(features)
+        X = X[:, cols]
+        meta = Metadata(meta.units, [meta.lags[c] for c in cols], meta.dr2_floor)
+    return Model(meta, y, X, k)
+
+
+# ---------------------------------------------------------------------------- analysis
+
+@dataclass
+class CVResult:
+    labels: np.ndarray        # actual label per instance
+    predicted: np.ndarray     # T_ML per instance (out of fold)
+    classes: np.ndarray       # sorted distinct labels
+    confusion: np.ndarray     # confusion[i, j]: actual class i predicted as class j (nearest)
+    folds: int
+    k: int
+
+    def accuracy(self):
+        return np.trace(self.confusion) / self.confusion.sum()
+
+    def summary(self):
+        lines = [f"{self.folds}-fold cross-validation, k = {self.k}: accuracy {self.accuracy():.3f}",
+                 "actual   mean T_ML   std"]
+        for c in self.classes:
+            p = self.predicted[self.labels == c]
+            lines.append(f"{c:8g} {p.mean():10.4g} {p.std():8.3g}")
+        lines.append("confusion matrix (rows: actual, columns: predicted class = nearest label):")
+        lines.append("         " + " ".join(f"{c:>8g}" for c in self.classes))
+        for c, row in zip(self.classes, self.confusion):
+            lines.append(f"{c:8g} " + " ".join(f"{v:8d}" for v in row))
+        return "\n".join(lines)
+
+
+def cross_validate(labels, X, folds=10, k=DEFAULT_K, seed=0, n_jobs=None):
+    """Stratified k-fold cross-validation of the kNN regressor (standardisation fitted on
+    each training fold).  The predicted class of an instance is the label nearest to its
+    T_ML."""
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.neighbors import KNeighborsRegressor
+    from sklearn.preprocessing import StandardScaler
+    y = np.asarray(labels, float)
+    X = np.asarray(X, float)
+    classes = np.unique(y)
+    cls_idx = np.searchsorted(classes, y)
+    pred = np.empty(len(y))
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for tr, te in skf.split(X, cls_idx):
+        sc = StandardScaler().fit(X[tr])
+        reg = KNeighborsRegressor(n_neighbors=min(k, len(tr)), n_jobs=n_jobs).fit(sc.transform(X[tr]), y[tr])
+        pred[te] = reg.predict(sc.transform(X[te]))
+    pcls = np.abs(pred[:, None] - classes[None, :]).argmin(axis=1)
+    conf = np.zeros((len(classes), len(classes)), int)
+    np.add.at(conf, (cls_idx, pcls), 1)
+    return CVResult(y, pred, classes, conf, folds, k)
+
+
+def plot_predicted_vs_actual(cv, path=None, ax=None):
+    """The paper's Fig. 1: mean (and std) of the predicted T_ML per actual temperature,
+    with the identity line; plus the confusion matrix as an inset-free second panel."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    own = ax is None
+    if own:
+        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
+    means = np.array([cv.predicted[cv.labels == c].mean() for c in cv.classes])
+    stds = np.array([cv.predicted[cv.labels == c].std() for c in cv.classes])
+    ax.errorbar(cv.classes, means, yerr=stds, fmt="o", capsize=3, label="kNN T_ML")
+    lo, hi = cv.classes.min(), cv.classes.max()
+    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="ideal")
+    ax.set_xlabel("actual temperature")
+    ax.set_ylabel("predicted temperature (T_ML)")
+    ax.set_title(f"{cv.folds}-fold CV, k = {cv.k}")
+    ax.legend()
+    if own:
+        norm = cv.confusion / np.maximum(cv.confusion.sum(axis=1, keepdims=True), 1)
+        im = ax2.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+        ticks = [f"{c:g}" for c in cv.classes]
+        ax2.set_xticks(range(len(ticks)), ticks, rotation=45)
+        ax2.set_yticks(range(len(ticks)), ticks)
+        ax2.set_xlabel("predicted class")
+        ax2.set_ylabel("actual class")
+        fig.colorbar(im, ax=ax2, label="fraction")
+        fig.tight_layout()
+        if path:
+            fig.savefig(path, dpi=150)
+        plt.close(fig)
+    return ax
+
+
+def select_classes(labels, X, n_classes, linkage="ward"):
+    """Agglomerative clustering of the temperature classes by their mean standardised
+    feature vectors; returns (kept labels, cluster of each class).  From each cluster the
+    class nearest to the cluster's centroid is kept (indistinguishable classes are merged
+    into one representative)."""
+    from sklearn.cluster import AgglomerativeClustering
+    y = np.asarray(labels, float)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    classes = np.unique(y)
+    if n_classes >= len(classes):
+        return list(classes), {c: i for i, c in enumerate(classes)}
+    cent = np.array([Z[y == c].mean(axis=0) for c in classes])
+    cl = AgglomerativeClustering(n_clusters=n_classes, linkage=linkage).fit_predict(cent)
+    kept = []
+    for g in range(n_classes):
+        members = np.where(cl == g)[0]
+        cc = cent[members].mean(axis=0)
+        kept.append(classes[members[np.argmin(np.linalg.norm(cent[members] - cc, axis=1))]])
+    return sorted(kept), {c: int(g) for c, g in zip(classes, cl)}
+
+
+def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0):
+    """ReliefF feature weights (Kononenko 1994) for a multiclass problem, on standardised
+    features scaled to [0, 1]; higher weight = more relevant.  Uses n_samples random
+    instances and n_neighbors nearest hits/misses per class."""
+    from sklearn.neighbors import NearestNeighbors
+    y = np.asarray(labels, float)
+    X = np.asarray(X, float)
+    rng = np.random.default_rng(seed)
+    span = X.max(axis=0) - X.min(axis=0)
+    span[span == 0] = 1.0
+    Xs = (X - X.min(axis=0)) / span
+    classes, counts = np.unique(y, return_counts=True)
+    prior = dict(zip(classes, counts / len(y)))
+    nn = {c: NearestNeighbors(n_neighbors=min(n_neighbors + 1, int((y == c).sum()))).fit(Xs[y == c])
+          for c in classes}
+    idx = rng.choice(len(y), size=min(n_samples, len(y)), replace=False)
+    w = np.zeros(X.shape[1])
+    for i in idx:
+        ci = y[i]
+        for c in classes:
+            pts = Xs[y == c]
+            _, nb = nn[c].kneighbors(Xs[i:i + 1])
+            nb = nb[0]
+            if c == ci:
+                nb = nb[1:]          # drop the instance itself
+                w -= np.abs(pts[nb] - Xs[i]).mean(axis=0)
+            else:
+                fac = prior[c] / (1 - prior[ci])
+                w += fac * np.abs(pts[nb[:n_neighbors]] - Xs[i]).mean(axis=0)
+    return w / len(idx)
+
+
+# ---------------------------------------------------------------------------- CLI
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m amorph.tml", description="T_ML model tooling")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="build a model file from feature files")
+    b.add_argument("features", nargs="+")
+    b.add_argument("-o", "--output", required=True)
+    b.add_argument("--k", type=int, default=DEFAULT_K)
+    b.add_argument("--cv", type=int, default=0, help="k-fold cross-validation with this many folds")
+    b.add_argument("--plot", help="predicted-vs-actual plot file (with --cv)")
+    b.add_argument("--classes", type=int, default=0, help="keep this many classes (agglomerative clustering)")
+    b.add_argument("--rank-features", action="store_true", help="print ReliefF feature weights")
+    b.add_argument("--drop-features", type=int, nargs="*", default=[], help="1-based feature columns to drop")
+    a = ap.parse_args(argv)
+    fs = concat_features([read_features(f) for f in a.features], a.features)
+    print(f"{len(fs)} instances, {len(fs.meta.lags)} features, lags {fs.meta.lags} ({fs.meta.units} units), "
+          f"classes {list(np.unique(fs.labels))}")
+    if a.rank_features:
+        w = relieff(fs.labels, fs.features)
+        for j in np.argsort(-w):
+            print(f"  feature {j + 1} (lag {fs.meta.lags[j]:g}): ReliefF weight {w[j]:.4f}")
+    classes = None
+    if a.classes:
+        classes, clusters = select_classes(fs.labels, fs.features, a.classes)
+        print(f"class clusters {clusters}; kept {classes}")
+    feats = [j for j in range(len(fs.meta.lags)) if j + 1 not in set(a.drop_features)]
+    model = build_model(a.features, a.k, classes, feats)
+    if a.cv:
+        cv = cross_validate(model.labels, model.features, a.cv, a.k)
+        print(cv.summary())
+        if a.plot:
+            plot_predicted_vs_actual(cv, a.plot)
+    model.save(a.output)
+    print(f"wrote {a.output}: {len(model)} instances x {model.dim} features, k = {model.k}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

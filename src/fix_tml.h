@@ -1,0 +1,131 @@
+/* -*- c++ -*- -------------------------------------------------------------
+   AMORPH - LAMMPS plugin package, GPL-2.0
+
+   fix tml: the machine-learned temperature T_ML (SCIENCE.md section 1).
+   Records per-atom squared displacements (unwrapped) at several lag times
+   over possibly overlapping windows; writes labelled training features
+   (training mode) and/or classifies every atom of each completed window
+   with a kNN model (prediction mode).  The numerics (features, files, model,
+   kNN) live in kernels/tml_model.h; this class keeps the per-atom window
+   history (migrates with atoms, restart files), the window schedule, the
+   MPI gathering of training rows and the per-atom/global outputs.
+------------------------------------------------------------------------- */
+
+#ifdef FIX_CLASS
+// clang-format off
+FixStyle(tml,FixTML);
+// clang-format on
+#else
+
+#ifndef AMORPH_FIX_TML_H
+#define AMORPH_FIX_TML_H
+
+#include "fix.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace AMORPH {
+namespace tml {
+  class Model;
+  class KNNRegressor;
+  class FeatureWriter;
+}    // namespace tml
+}    // namespace AMORPH
+
+namespace LAMMPS_NS {
+
+class FixTML : public Fix {
+ public:
+  FixTML(class LAMMPS *, int, char **);
+  ~FixTML() override;
+  int setmask() override;
+  void init() override;
+  void setup(int) override;
+  void end_of_step() override;
+  double compute_vector(int) override;
+
+  void grow_arrays(int) override;
+  void copy_arrays(int, int, int) override;
+  void set_arrays(int) override;
+  int pack_exchange(int, double *) override;
+  int unpack_exchange(int, double *) override;
+  int pack_restart(int, double *) override;
+  void unpack_restart(int, int) override;
+  int size_restart(int) override;
+  int maxsize_restart() override;
+  void write_restart(FILE *) override;
+  void restart(char *) override;
+  double memory_usage() override;
+
+  enum { TEMP_CONST, TEMP_VARIABLE, TEMP_COMPUTE };
+
+ private:
+  // ---- settings
+  std::vector<double> lags;         // time units, increasing
+  std::vector<bigint> lag_steps;    // lags / dt
+  bigint every;                     // window starts every N steps
+  bigint start;                     // first window start step (start + m*every)
+  bigint nwindows_max;              // 0: unlimited
+  int nwin;                         // window slots (max. simultaneously active windows)
+  int temp_mode;
+  double temp_const;
+  std::string temp_id;              // variable name or compute ID
+  double label;                     // training label (label_given)
+  int label_given;
+  double threshold;
+  int threshold_given;
+  double dr2_floor;
+  int floor_given;
+  int features_flag;
+  int nthreads;
+  unsigned kneigh;
+  double dt_defined;                // timestep when the fix was defined
+
+  // ---- training output (rank 0)
+  std::string train_file;
+  int train_binary;
+  std::unique_ptr<AMORPH::tml::FeatureWriter> writer;
+
+  // ---- prediction (replicated on every rank)
+  std::unique_ptr<AMORPH::tml::Model> model;
+  std::unique_ptr<AMORPH::tml::KNNRegressor> knn;
+
+  // ---- per-atom data (own arrays, migrate with atoms, restart)
+  // hist[i]: per slot s: ref x y z (unwrapped), in-group flag, dr2[d]
+  int slot_cols, hist_cols, out_cols;
+  double **hist;
+  double **out;    // T_ML, features[d]
+
+  // ---- window schedule (global, restart)
+  std::vector<bigint> slot_t0;     // -1: free
+  std::vector<double> slot_tsum;   // sum of temperature samples
+  std::vector<int> slot_tcount;
+  std::vector<int> slot_next;      // index of the next lag to record
+  bigint windows_started, windows_done, last_processed, next_event;
+
+  // ---- global outputs of the latest completed window
+  double g_start, g_mean, g_frac, g_temp, g_count;
+
+  // helpers
+  void parse_model(const std::vector<std::string> &files, int from_features,
+                   const std::string &save);
+  void classify_file(const std::string &qfile, const std::string &ofile);
+  void check_timestep(const char *when);
+  double sample_temperature();
+  void process_step();
+  void start_window(int slot);
+  void record_lag(int slot, int k);
+  void complete_window(int slot);
+  void write_training(const std::vector<double> &rows, int nrows, double lab);
+  void compute_next_event();
+  void init_slots();
+  [[noreturn]] void fail(const std::string &msg);
+  template <typename F> void rank0_try(const char *what, F &&f);
+};
+
+}    // namespace LAMMPS_NS
+
+#endif
+#endif
