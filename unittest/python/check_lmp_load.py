@@ -88,6 +88,8 @@ def main():
     env = dict(os.environ)
     env.pop("LAMMPS_PLUGIN_PATH", None)
     if len(sys.argv) == 3 and sys.argv[1] == "--builtin":
+        # its own liblammps.so, not the plugin host's that the test environment points to
+        env["LD_LIBRARY_PATH"] = os.path.dirname(os.path.abspath(sys.argv[2]))
         check(sys.argv[2], "", env, "built-in LAMMPS")
         return
     lmp, plugin = env["AMORPH_LMP"], env["AMORPH_PLUGIN"]
