@@ -15,3 +15,15 @@ __version__ = "0.1.0"
 from . import tml  # noqa: E402  (T_ML model tooling: feature/model files, CV, plots)
 
 __all__ += ["tml"]
+
+
+def __getattr__(name):
+    # analysis (numpy; scipy on use) and plots (matplotlib) load on first access, so that
+    # `import amorph` stays light: amorph.analysis.correlation(...), amorph.plots....
+    if name in ("analysis", "plots"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ += ["analysis", "plots"]
