@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # AMORPH - LAMMPS plugin package, GPL-2.0
-# Run the quickstart with the LAMMPS and plugin that `bash scripts/setup.sh demo` built.
-# Extra arguments are passed to lmp (e.g. -var ncell 4 -var tq 5 for a tiny run).
+# The quickstart (the README's main job) with the LAMMPS and plugin that
+# `bash scripts/setup.sh demo` built: glass -> T_ML training -> acoustic loading with T_ML,
+# D2min and bond-orientational order -> plots (plots.py).  A few minutes on 2 cores.
+# Extra arguments go to lmp, e.g. a tiny run:
+#   bash run.sh -var ncell 5 -var tscale 0.25 -var nwin 1 -var ncycles 3 -var out /tmp/qs
+# AMORPH_NP = number of MPI ranks (default: 2 if there are 2 cores and mpirun, else 1).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -10,9 +14,18 @@ if ! command -v lmp >/dev/null || [ -z "${LAMMPS_PLUGIN_PATH:-}" ]; then
 fi
 export LAMMPS_POTENTIALS="${LAMMPS_POTENTIALS:-$ROOT/potentials}"
 cd "$HERE"
-NP="${AMORPH_NP:-1}"
+OUT=out
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [ "${args[$i]}" = "-var" ] && [ "${args[$((i + 1))]:-}" = "out" ]; then OUT="${args[$((i + 2))]}"; fi
+done
+NP_DEFAULT=1
+if command -v mpirun >/dev/null && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then NP_DEFAULT=2; fi
+NP="${AMORPH_NP:-$NP_DEFAULT}"
 if [ "$NP" -gt 1 ]; then
-  mpirun --oversubscribe --allow-run-as-root -np "$NP" lmp -in in.quickstart -nocite "$@"
+  mpirun --oversubscribe --allow-run-as-root -np "$NP" lmp -in in.quickstart -nocite -log none "$@"
 else
-  lmp -in in.quickstart -nocite "$@"
+  lmp -in in.quickstart -nocite -log none "$@"
 fi
+/usr/bin/python3 "$HERE/plots.py" "$OUT"
+echo "AMORPH quickstart: done; results and plots are in $(cd "$OUT" && pwd)"
