@@ -27,6 +27,37 @@ namespace AMORPH_NS {
 #define AMORPH_MINIMUM_IMAGE(domain, dx, dy, dz) (domain)->minimum_image(dx, dy, dz)
 #endif
 
+// ---- compute_modify --------------------------------------------------------
+// Compute::modify_params() of LAMMPS 4 Feb 2025 never advances past the arguments
+// that a Compute::modify_param() override consumed: it calls modify_param() again
+// with the same arguments, forever ("compute_modify ID reference now" hangs).  Fixed
+// (iarg += n) in 4 Jul 2026; the first fixed release between the two was not pinned
+// down, and the rewrite below is harmless where the loop is fixed.  Work-around:
+// the consumed (keyword, value) pairs are rewritten in place into "dynamic/dof
+// <current value>", which that loop parses itself, without effect, and then skips.
+// An override calls this as `return AMORPH_NS::consumed_compute_modify_args(arg, n,
+// dynamic_user);` (n even).  Where the loop is fixed, the arguments are left alone.
+#if AMORPH_LAMMPS_VERSION < 20260704
+#define AMORPH_COMPUTE_MODIFY_PARAMS_LOOPS 1
+#else
+#define AMORPH_COMPUTE_MODIFY_PARAMS_LOOPS 0
+#endif
+
+inline int consumed_compute_modify_args(char **arg, int n, int dynamic_user)
+{
+  if constexpr (AMORPH_COMPUTE_MODIFY_PARAMS_LOOPS) {
+    static char kw[] = "dynamic/dof", yes[] = "yes", no[] = "no";
+    for (int k = 0; k + 1 < n; k += 2) {
+      arg[k] = kw;
+      arg[k + 1] = dynamic_user ? yes : no;
+    }
+  } else {
+    (void) arg;
+    (void) dynamic_user;
+  }
+  return n;
+}
+
 }    // namespace AMORPH_NS
 
 // ---- fix acoustic ----------------------------------------------------------

@@ -715,7 +715,7 @@ int ComputeNonaffineAtom::modify_param(int narg, char **arg)
     find_fixes();
     capture_reference();
     frozen_step = -1;
-    return 2;
+    return AMORPH_NS::consumed_compute_modify_args(arg, 2, dynamic_user);
   }
   return 0;
 }

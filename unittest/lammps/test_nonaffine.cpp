@@ -421,6 +421,29 @@ TEST_F(NonaffineTest, BadInputGivesClearErrors)
   cmd("run 0");
 }
 
+// compute_modify returns after "reference now" and goes on with the keywords that follow it
+// (LAMMPS 4 Feb 2025 looped forever on a keyword of the compute itself, see amorph_compat.h)
+TEST_F(NonaffineTest, ComputeModifyReferenceWithFurtherKeywords)
+{
+  fcc(2);
+  cmds({"compute n all nonaffine/atom cutoff 0.8", "group one id 1",
+        "displace_atoms one move 0.05 0 0"});
+  use_in_thermo("n");
+  cmd("run 0");
+  EXPECT_NEAR(peratom_array("n", 5)[1][0], 12 * 0.05 * 0.05, 1e-12);    // see above
+  cmd("compute_modify n reference now extra/dof 0");
+  cmd("compute_modify n extra/dof 0 reference now");
+  cmd("run 0");
+  auto v = peratom_array("n", 5);
+  ASSERT_FALSE(v.empty());
+  for (const auto &kv : v) {
+    EXPECT_EQ(kv.second[4], 1.0) << "flag, atom " << kv.first;
+    EXPECT_NEAR(kv.second[0], 0.0, 1e-20) << "D2min, atom " << kv.first;
+  }
+  EXPECT_LMP_ERROR(cmd("compute_modify n reference now bogus 1"),
+                   "does not support compute_modify bogus");
+}
+
 TEST_F(NonaffineTest, TwoDimensionsIsAnError)
 {
   cmds({"units lj", "dimension 2", "atom_style atomic", "boundary p p p", "lattice sq 1.0",
