@@ -61,7 +61,7 @@ using namespace FixConst;
 namespace TML = AMORPH::tml;
 
 static const char STYLE[] = "Fix tml";
-static constexpr int RESTART_VERSION = 1;
+static constexpr int RESTART_VERSION = 2;
 
 static const char cite_tml[] =
     "fix tml (AMORPH): machine-learned temperature T_ML\n\n"
@@ -74,14 +74,15 @@ static const char cite_tml[] =
 static const std::set<std::string> KEYWORDS = {
     "temp",  "lags", "every",     "start",    "nwindows", "train",    "format",
     "label", "model", "savemodel", "k",       "threshold", "floor",  "features",
-    "threads", "classify"};
+    "threads", "classify", "affine"};
 
 /* ---------------------------------------------------------------------- */
 
 FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), every(0), start(0), nwindows_max(0), nwin(1), temp_mode(-1),
     temp_const(0.0), label(0.0), label_given(0), threshold(0.0), threshold_given(0),
-    dr2_floor(TML::DEFAULT_DR2_FLOOR), floor_given(0), features_flag(-1), nthreads(1), kneigh(0),
+    dr2_floor(TML::DEFAULT_DR2_FLOOR), floor_given(0), features_flag(-1), affine_remove(1),
+    nthreads(1), kneigh(0),
     dt_defined(0.0), train_binary(0), slot_cols(0), hist_cols(0), out_cols(0), hist(nullptr),
     out(nullptr), windows_started(0), windows_done(0), last_processed(-1), next_event(-1),
     g_start(-1.0), g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
@@ -216,6 +217,16 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     } else if (kw == "features") {
       need(iarg, 1, "features");
       features_flag = utils::logical(FLERR, arg[iarg + 1], false, lmp) ? 1 : 0;
+      iarg += 2;
+    } else if (kw == "affine") {
+      need(iarg, 1, "affine");
+      const std::string v = arg[iarg + 1];
+      if (v == "remove")
+        affine_remove = 1;
+      else if (v == "keep")
+        affine_remove = 0;
+      else
+        error->all(FLERR, "{}: affine must be 'remove' or 'keep', got '{}'", STYLE, v);
       iarg += 2;
     } else if (kw == "threads") {
       need(iarg, 1, "threads");
@@ -703,15 +714,36 @@ void FixTML::compute_next_event()
 
 /* ---------------------------------------------------------------------- */
 
+/* ----------------------------------------------------------------------
+   positions kept at a window start: unwrapped Cartesian coordinates, or, with
+   affine remove, unwrapped fractional coordinates s = H^-1 (x - boxlo), so that
+   H(t) (s(t) - s(t0)) is the displacement without the box's affine deformation
+   (e.g. the strain of fix acoustic or fix deform)
+------------------------------------------------------------------------- */
+
+void FixTML::reference_coords(int i, double *out) const
+{
+  double xu[3];
+  domain->unmap(atom->x[i], atom->image[i], xu);
+  if (!affine_remove) {
+    for (int d = 0; d < 3; ++d) out[d] = xu[d];
+    return;
+  }
+  const double *hi = domain->h_inv;
+  const double dx = xu[0] - domain->boxlo[0], dy = xu[1] - domain->boxlo[1],
+               dz = xu[2] - domain->boxlo[2];
+  out[0] = hi[0] * dx + hi[5] * dy + hi[4] * dz;
+  out[1] = hi[1] * dy + hi[3] * dz;
+  out[2] = hi[2] * dz;
+}
+
 void FixTML::start_window(int s)
 {
-  double **x = atom->x;
-  imageint *image = atom->image;
   int *mask = atom->mask;
   const int nlocal = atom->nlocal, d = (int) lag_steps.size(), base = s * slot_cols;
   for (int i = 0; i < nlocal; ++i) {
     double *h = hist[i] + base;
-    domain->unmap(x[i], image[i], h);
+    reference_coords(i, h);
     h[3] = (mask[i] & groupbit) ? 1.0 : 0.0;
     for (int k = 0; k < d; ++k) h[4 + k] = 0.0;
   }
@@ -719,15 +751,19 @@ void FixTML::start_window(int s)
 
 void FixTML::record_lag(int s, int k)
 {
-  double **x = atom->x;
-  imageint *image = atom->image;
   const int nlocal = atom->nlocal, base = s * slot_cols;
-  double xu[3];
+  const double *H = domain->h;
+  double c[3];
   for (int i = 0; i < nlocal; ++i) {
     double *h = hist[i] + base;
     if (h[3] == 0.0) continue;
-    domain->unmap(x[i], image[i], xu);
-    const double dx = xu[0] - h[0], dy = xu[1] - h[1], dz = xu[2] - h[2];
+    reference_coords(i, c);
+    double dx = c[0] - h[0], dy = c[1] - h[1], dz = c[2] - h[2];
+    if (affine_remove) {    // fractional -> Cartesian with the current box
+      dx = H[0] * dx + H[5] * dy + H[4] * dz;
+      dy = H[1] * dy + H[3] * dz;
+      dz = H[2] * dz;
+    }
     h[4 + k] = dx * dx + dy * dy + dz * dz;
   }
 }
@@ -956,6 +992,7 @@ void FixTML::write_restart(FILE *fp)
   list.push_back((double) start);
   list.push_back((double) nwin);
   list.push_back((double) out_cols);
+  list.push_back((double) affine_remove);
   list.push_back((double) nwindows_max);
   list.push_back((double) windows_started);
   list.push_back((double) windows_done);
@@ -985,11 +1022,13 @@ void FixTML::restart(char *buf)
   const bigint start_r = (bigint) list[m++];
   const int nwin_r = (int) list[m++];
   const int outc_r = (int) list[m++];
+  const int affine_r = (int) list[m++];
   if (steps != lag_steps || every_r != every || start_r != start || nwin_r != nwin ||
-      outc_r != out_cols)
+      outc_r != out_cols || affine_r != affine_remove)
     error->all(FLERR,
                "{} {}: the restart file was written with different settings (lags in steps, "
-               "every, start or features): use the same fix tml command after read_restart",
+               "every, start, features or affine): use the same fix tml command after "
+               "read_restart",
                STYLE, id);
   m++;    // nwindows_max: the new command's value applies
   windows_started = (bigint) list[m++];

@@ -79,6 +79,7 @@ class FixTML : public Fix {
   double dr2_floor;
   int floor_given;
   int features_flag;
+  int affine_remove;    // 1: displacements relative to the box's affine deformation
   int nthreads;
   unsigned kneigh;
   double dt_defined;                // timestep when the fix was defined
@@ -93,7 +94,8 @@ class FixTML : public Fix {
   std::unique_ptr<AMORPH::tml::KNNRegressor> knn;
 
   // ---- per-atom data (own arrays, migrate with atoms, restart)
-  // hist[i]: per slot s: ref x y z (unwrapped), in-group flag, dr2[d]
+  // hist[i]: per slot s: ref x y z (unwrapped; fractional box coordinates with
+  // affine_remove), in-group flag, dr2[d]
   int slot_cols, hist_cols, out_cols;
   double **hist;
   double **out;    // T_ML, features[d]
@@ -115,6 +117,7 @@ class FixTML : public Fix {
   void check_timestep(const char *when);
   double sample_temperature();
   void process_step();
+  void reference_coords(int i, double *out) const;
   void start_window(int slot);
   void record_lag(int slot, int k);
   void complete_window(int slot);

@@ -142,6 +142,33 @@ TEST_F(TmlTest, AnalyticFeaturesAcrossBoundaries)
   }
 }
 
+// atoms at rest carried by a deforming box (fix deform ... remap x): with `affine keep`
+// the displacement is the affine one, dx = (x0 - xc) V lag / L0 (box length L0 + V t,
+// deformed about its centre xc); with `affine remove` (default) it is zero
+TEST_F(TmlTest, AffineBoxDeformation)
+{
+  for (const std::string mode : {"keep", "remove"}) {
+    TearDown();
+    SetUp();
+    movers();
+    cmds({"fix def all deform 1 x vel 1.0 remap x",
+          "fix ml all tml temp 300 lags 0.01 0.02 every 10 features yes affine " + mode,
+          "run 60 post no"});
+    const double x0[5] = {0.0, 5.0, 9.9, 0.05, 3.0}, lags[2] = {0.01, 0.02};
+    for (int k = 0; k < 2; ++k) {
+      auto f = peratom("ml", 1 + k);
+      for (long id = 1; id <= 4; ++id) {
+        const double dx = (x0[id] - 5.0) * 1.0 * lags[k] / 10.0;
+        const double dr2 = mode == "keep" ? dx * dx : 0.0;
+        const double expect = std::log10(std::max(dr2, TML::DEFAULT_DR2_FLOOR) / 300.0);
+        EXPECT_NEAR(f[id], expect, mode == "keep" ? 1e-9 : 1e-12)
+            << mode << " atom " << id << " lag " << k;
+      }
+    }
+  }
+  EXPECT_LMP_ERROR(cmd("fix bad all tml temp 300 affine maybe"), "affine must be");
+}
+
 // training files: one row per atom and window, sorted by atom ID, text and binary agree
 TEST_F(TmlTest, TrainingFiles)
 {
