@@ -350,10 +350,10 @@ class CVResult:
         return "\n".join(lines)
 
 
-def cross_validate(labels, X, folds=10, k=DEFAULT_K, seed=0, n_jobs=None):
+def cross_validate(labels, X, folds=10, k=DEFAULT_K, seed=0, n_jobs=None, progress=None):
     """Stratified k-fold cross-validation of the kNN regressor (standardisation fitted on
     each training fold).  The predicted class of an instance is the label nearest to its
-    T_ML."""
+    T_ML.  ``progress(fraction, message)``, if given, is called after each fold."""
     from sklearn.model_selection import StratifiedKFold
     from sklearn.neighbors import KNeighborsRegressor
     from sklearn.preprocessing import StandardScaler
@@ -363,10 +363,12 @@ def cross_validate(labels, X, folds=10, k=DEFAULT_K, seed=0, n_jobs=None):
     cls_idx = np.searchsorted(classes, y)
     pred = np.empty(len(y))
     skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for tr, te in skf.split(X, cls_idx):
+    for f, (tr, te) in enumerate(skf.split(X, cls_idx)):
         sc = StandardScaler().fit(X[tr])
         reg = KNeighborsRegressor(n_neighbors=min(k, len(tr)), n_jobs=n_jobs).fit(sc.transform(X[tr]), y[tr])
         pred[te] = reg.predict(sc.transform(X[te]))
+        if progress:
+            progress((f + 1) / folds, f"cross-validation fold {f + 1}/{folds}")
     pcls = np.abs(pred[:, None] - classes[None, :]).argmin(axis=1)
     conf = np.zeros((len(classes), len(classes)), int)
     np.add.at(conf, (cls_idx, pcls), 1)
@@ -428,10 +430,11 @@ def select_classes(labels, X, n_classes, linkage="ward"):
     return sorted(kept), {c: int(g) for c, g in zip(classes, cl)}
 
 
-def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0):
+def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0, progress=None):
     """ReliefF feature weights (Kononenko 1994) for a multiclass problem, on standardised
     features scaled to [0, 1]; higher weight = more relevant.  Uses n_samples random
-    instances and n_neighbors nearest hits/misses per class."""
+    instances and n_neighbors nearest hits/misses per class.  ``progress(fraction,
+    message)``, if given, is called every 10 % of the samples."""
     from sklearn.neighbors import NearestNeighbors
     y = np.asarray(labels, float)
     X = np.asarray(X, float)
@@ -445,7 +448,10 @@ def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0):
           for c in classes}
     idx = rng.choice(len(y), size=min(n_samples, len(y)), replace=False)
     w = np.zeros(X.shape[1])
-    for i in idx:
+    step = max(1, len(idx) // 10)
+    for n, i in enumerate(idx):
+        if progress and n % step == 0:
+            progress(n / len(idx), f"ReliefF sample {n}/{len(idx)}")
         ci = y[i]
         for c in classes:
             pts = Xs[y == c]
@@ -475,11 +481,15 @@ def main(argv=None):
     b.add_argument("--rank-features", action="store_true", help="print ReliefF feature weights")
     b.add_argument("--drop-features", type=int, nargs="*", default=[], help="1-based feature columns to drop")
     a = ap.parse_args(argv)
+
+    def report(fraction, message):    # progress of the long steps, on stderr
+        print(f"  [{100 * fraction:5.1f} %] {message}", file=sys.stderr, flush=True)
+
     fs = concat_features([read_features(f) for f in a.features], a.features)
     print(f"{len(fs)} instances, {len(fs.meta.lags)} features, lags {fs.meta.lags} ({fs.meta.units} units), "
           f"classes {list(np.unique(fs.labels))}")
     if a.rank_features:
-        w = relieff(fs.labels, fs.features)
+        w = relieff(fs.labels, fs.features, progress=report)
         for j in np.argsort(-w):
             print(f"  feature {j + 1} (lag {fs.meta.lags[j]:g}): ReliefF weight {w[j]:.4f}")
     classes = None
@@ -489,7 +499,7 @@ def main(argv=None):
     feats = [j for j in range(len(fs.meta.lags)) if j + 1 not in set(a.drop_features)]
     model = build_model(a.features, a.k, classes, feats)
     if a.cv:
-        cv = cross_validate(model.labels, model.features, a.cv, a.k)
+        cv = cross_validate(model.labels, model.features, a.cv, a.k, progress=report)
         print(cv.summary())
         if a.plot:
             plot_predicted_vs_actual(cv, a.plot)

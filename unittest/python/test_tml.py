@@ -92,7 +92,10 @@ def test_feature_files_roundtrip(tmp_path):
 
 def test_tooling_cv_plot_classes_relieff(tmp_path):
     fs = synthetic(900, 4, classes=(100.0, 700.0, 710.0, 1700.0))
-    cv = tml.cross_validate(fs.labels, fs.features, folds=5, k=20)
+    seen = []
+    cv = tml.cross_validate(fs.labels, fs.features, folds=5, k=20,
+                            progress=lambda f, msg: seen.append((f, msg)))
+    assert [f for f, _ in seen] == [0.2, 0.4, 0.6, 0.8, 1.0]    # progress after every fold
     assert cv.confusion.sum() == 900 and cv.confusion.shape == (4, 4)
     means = [cv.predicted[cv.labels == c].mean() for c in cv.classes]
     assert means[0] < means[1] < means[3]
