@@ -5,15 +5,8 @@
 # AMORPH_FULL=1 runs the paper's sizes and durations (a cluster job: set AMORPH_NP).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-if ! command -v lmp >/dev/null || [ -z "${LAMMPS_PLUGIN_PATH:-}" ]; then
-  eval "$(bash "$ROOT/scripts/setup.sh" env sid)"
-fi
-export LAMMPS_POTENTIALS="${LAMMPS_POTENTIALS:-$ROOT/potentials}"
+source "$HERE/../common.sh"
 cd "$HERE"
-NP="${AMORPH_NP:-1}"
-LMP=(lmp -nocite)
-if [ "$NP" -gt 1 ]; then LMP=(mpirun --oversubscribe --allow-run-as-root -np "$NP" lmp -nocite); fi
 if [ "${AMORPH_FULL:-0}" = 1 ]; then
   "${LMP[@]}" -in in.glass -log log.glass
   for f in 0.02 0.05 0.1; do "${LMP[@]}" -in in.acoustic -var freq $f -log log.acoustic.$f; done

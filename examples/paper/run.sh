@@ -8,16 +8,9 @@
 # AMORPH_NP = MPI ranks (default 1); outputs in ./out (see README.md).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-if ! command -v lmp >/dev/null || [ -z "${LAMMPS_PLUGIN_PATH:-}" ]; then
-  eval "$(bash "$ROOT/scripts/setup.sh" env sid)"
-fi
-export LAMMPS_POTENTIALS="${LAMMPS_POTENTIALS:-$ROOT/potentials}"
+source "$HERE/../common.sh"
 cd "$HERE"
 mkdir -p out
-NP="${AMORPH_NP:-1}"
-LMP=(lmp -nocite)
-if [ "$NP" -gt 1 ]; then LMP=(mpirun --oversubscribe --allow-run-as-root -np "$NP" lmp -nocite); fi
 if [ "${AMORPH_FULL:-0}" = 1 ]; then
   G=(); TR=(); L=(); C=(); A=()
 else

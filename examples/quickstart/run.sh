@@ -8,24 +8,12 @@
 # AMORPH_NP = number of MPI ranks (default: 2 if there are 2 cores and mpirun, else 1).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-if ! command -v lmp >/dev/null || [ -z "${LAMMPS_PLUGIN_PATH:-}" ]; then
-  eval "$(bash "$ROOT/scripts/setup.sh" env sid)"
+if [ -z "${AMORPH_NP:-}" ] && command -v mpirun >/dev/null && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+  export AMORPH_NP=2
 fi
-export LAMMPS_POTENTIALS="${LAMMPS_POTENTIALS:-$ROOT/potentials}"
+source "$HERE/../common.sh"
 cd "$HERE"
-OUT=out
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  if [ "${args[$i]}" = "-var" ] && [ "${args[$((i + 1))]:-}" = "out" ]; then OUT="${args[$((i + 2))]}"; fi
-done
-NP_DEFAULT=1
-if command -v mpirun >/dev/null && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then NP_DEFAULT=2; fi
-NP="${AMORPH_NP:-$NP_DEFAULT}"
-if [ "$NP" -gt 1 ]; then
-  mpirun --oversubscribe --allow-run-as-root -np "$NP" lmp -in in.quickstart -nocite -log none "$@"
-else
-  lmp -in in.quickstart -nocite -log none "$@"
-fi
+OUT="$(amorph_out out "$@")"
+"${LMP[@]}" -in in.quickstart -log none "$@"
 /usr/bin/python3 "$HERE/plots.py" "$OUT"
 echo "AMORPH quickstart: done; results and plots are in $(cd "$OUT" && pwd)"
