@@ -99,6 +99,14 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   auto need = [&](int iarg, int n, const char *kw) {
     if (iarg + n >= narg) utils::missing_cmd_args(FLERR, std::string(STYLE) + " " + kw, error);
   };
+  // value of keyword kw (at iarg) that must be one of two words: 0 for the first, 1 for the second
+  auto pick = [&](int iarg, const char *kw, const std::string &a, const std::string &b) {
+    need(iarg, 1, kw);
+    const std::string v = arg[iarg + 1];
+    if (v != a && v != b)
+      error->all(FLERR, "{}: {} must be '{}' or '{}', got '{}'", STYLE, kw, a, b, v);
+    return v == a ? 0 : 1;
+  };
   auto list_end = [&](int iarg) {
     int j = iarg;
     while (j < narg && KEYWORDS.count(arg[j]) == 0) ++j;
@@ -161,14 +169,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       train_file = arg[iarg + 1];
       iarg += 2;
     } else if (kw == "format") {
-      need(iarg, 1, "format");
-      const std::string v = arg[iarg + 1];
-      if (v == "text")
-        train_binary = 0;
-      else if (v == "binary")
-        train_binary = 1;
-      else
-        error->all(FLERR, "{}: format must be 'text' or 'binary', got '{}'", STYLE, v);
+      train_binary = pick(iarg, "format", "text", "binary");
       iarg += 2;
     } else if (kw == "label") {
       need(iarg, 1, "label");
@@ -219,14 +220,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       features_flag = utils::logical(FLERR, arg[iarg + 1], false, lmp) ? 1 : 0;
       iarg += 2;
     } else if (kw == "affine") {
-      need(iarg, 1, "affine");
-      const std::string v = arg[iarg + 1];
-      if (v == "remove")
-        affine_remove = 1;
-      else if (v == "keep")
-        affine_remove = 0;
-      else
-        error->all(FLERR, "{}: affine must be 'remove' or 'keep', got '{}'", STYLE, v);
+      affine_remove = 1 - pick(iarg, "affine", "remove", "keep");
       iarg += 2;
     } else if (kw == "threads") {
       need(iarg, 1, "threads");
