@@ -38,6 +38,7 @@
 ------------------------------------------------------------------------- */
 
 #include "compute_nonaffine_atom.h"
+#include "fix_nonaffine_ref.h"
 
 #include "amorph_compat.h"
 #include "nonaffine_kernel.h"
@@ -79,84 +80,6 @@ static const char cite_nonaffine[] =
     "@Article{Shimizu07,\n author = {F. Shimizu and S. Ogata and J. Li},\n"
     " title = {Theory of Shear Banding in Metallic Glasses and Molecular Dynamics "
     "Calculations},\n journal = {Mater.\\ Trans.}, year = 2007, volume = 48, pages = {2923}\n}\n\n";
-
-/* ----------------------------------------------------------------------
-   internal helper fix: global reference state (restart), box-flip
-   tracking and the reset schedule.  Not a user style: it is registered in
-   the fix factory only while the compute creates it.
-------------------------------------------------------------------------- */
-
-namespace LAMMPS_NS {
-
-class FixNonaffineAtomRef : public Fix {
- public:
-  FixNonaffineAtomRef(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg)
-  {
-    if (narg != 4) error->all(FLERR, "Illegal internal fix {} command", REF_STYLE);
-    cid = arg[3];
-    restart_global = 1;
-    nevery = 1;
-    for (int k = 0; k < 6; ++k) h0[k] = hlast[k] = 0.0;
-  }
-  int setmask() override { return FixConst::END_OF_STEP; }
-  void setup(int) override
-  {
-    if (auto *c = owner()) c->run_setup();
-  }
-  void min_setup(int) override
-  {
-    if (auto *c = owner()) c->run_setup();
-  }
-  void end_of_step() override
-  {
-    if (auto *c = owner()) c->end_of_step_hook();
-  }
-  void write_restart(FILE *fp) override
-  {
-    if (comm->me == 0) {
-      double list[NSTATE];
-      for (int k = 0; k < 6; ++k) {
-        list[k] = h0[k];
-        list[6 + k] = hlast[k];
-      }
-      list[12] = (double) ref_step;
-      list[13] = (double) nreset;
-      int size = NSTATE * sizeof(double);
-      fwrite(&size, sizeof(int), 1, fp);
-      fwrite(list, sizeof(double), NSTATE, fp);
-    }
-  }
-  void restart(char *buf) override
-  {
-    auto *list = (double *) buf;
-    for (int k = 0; k < 6; ++k) {
-      h0[k] = list[k];
-      hlast[k] = list[6 + k];
-    }
-    ref_step = (bigint) list[12];
-    nreset = (bigint) list[13];
-    restored = 1;
-  }
-  ComputeNonaffineAtom *owner()
-  {
-    return dynamic_cast<ComputeNonaffineAtom *>(modify->get_compute_by_id(cid));
-  }
-
-  static constexpr int NSTATE = 14;
-  std::string cid;
-  double h0[6];       // reference box (LAMMPS h order xprd yprd zprd yz xz xy), current basis
-  double hlast[6];    // box at the last check (flip detection)
-  bigint ref_step = -1;
-  bigint nreset = 0;
-  int restored = 0;
-};
-
-}    // namespace LAMMPS_NS
-
-static Fix *create_ref_fix(LAMMPS *lmp, int narg, char **arg)
-{
-  return new FixNonaffineAtomRef(lmp, narg, arg);
-}
 
 // lattice vector k0 a + k1 b + k2 c of a box in LAMMPS h order
 static inline void lattice_shift(const double *h, double k0, double k1, double k2, double *s)
@@ -262,20 +185,11 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
   comm_forward = 3;
 
   // internal fixes: per-atom reference (STORE/ATOM: X0 x y z, n0; no ghosts, restart yes)
-  // and the helper (global state + reset schedule), registered only for this call
+  // and the helper fix NONAFFINE/ATOM/REF (global state + reset schedule)
   id_store = std::string(id) + "_NONAFFINE_STORE";
   id_ref = std::string(id) + "_NONAFFINE_REF";
   store = dynamic_cast<FixStoreAtom *>(modify->add_fix(id_store + " all STORE/ATOM 4 0 0 1"));
-  const bool had_style = modify->fix_map->count(REF_STYLE) > 0;
-  if (!had_style) (*modify->fix_map)[REF_STYLE] = &create_ref_fix;
-  Fix *f = nullptr;
-  try {
-    f = modify->add_fix(fmt::format("{} all {} {}", id_ref, REF_STYLE, id));
-  } catch (...) {
-    if (!had_style) modify->fix_map->erase(REF_STYLE);
-    throw;
-  }
-  if (!had_style) modify->fix_map->erase(REF_STYLE);
+  Fix *f = modify->add_fix(fmt::format("{} all {} {}", id_ref, REF_STYLE, id));
   ref = dynamic_cast<FixNonaffineAtomRef *>(f);
   if (!store || !ref) error->all(FLERR, "{}: could not create its internal fixes", STYLE);
 

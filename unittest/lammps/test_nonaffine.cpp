@@ -462,8 +462,9 @@ TEST_F(NonaffineTest, InternalFixesComeAndGo)
   cmd("uncompute n");
   EXPECT_EQ(lmp->modify->get_fix_by_id("n_NONAFFINE_STORE"), nullptr);
   EXPECT_EQ(lmp->modify->get_fix_by_id("n_NONAFFINE_REF"), nullptr);
-  // the helper style is not left in the fix factory
-  EXPECT_EQ(lmp->modify->fix_map->count("NONAFFINE/ATOM/REF"), 0u);
+  // the helper is an internal style (upper case, as LAMMPS's STORE/ATOM): using it
+  // directly is refused with a clear message
+  EXPECT_LMP_ERROR(cmd("fix r all NONAFFINE/ATOM/REF"), "internal to compute nonaffine/atom");
   cmd("compute n all nonaffine/atom cutoff 0.8");
   use_in_thermo("n");
   cmd("run 0");

@@ -32,7 +32,9 @@ print "FCC_Q6 $(c_q6:%.10f)"
 
 
 def styles():
-    names = [s.split() for s in os.environ["AMORPH_STYLES"].split(",") if s.strip()]
+    # public styles; internal helper styles are upper case and `info styles` hides them
+    names = [s.split() for s in os.environ["AMORPH_STYLES"].split(",")
+             if s.strip() and not s.split()[1].isupper()]
     assert names, "AMORPH_STYLES is empty"
     return names
 
