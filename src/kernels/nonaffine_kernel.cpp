@@ -425,15 +425,20 @@ bool polar_decompose(const double F[9], double R[9], double U[9])
     // Higham's scaled Newton iteration; det R_k > 0 is preserved.
     double X[9], adj[9], Xn[9];
     for (int k = 0; k < 9; ++k) X[k] = F[k];
+    double prev = 1.0;    // squared size of the previous step
     for (int it = 0; it < 100; ++it) {
-      const double det = det3(X);
-      if (!(det > 0.0) || !std::isfinite(det)) break;
       adjugate(X, adj);    // X^-1 = adj / det ; X^-T = adj^T / det
-      const double nx = std::sqrt(frob2(X));
-      const double ninv = std::sqrt(frob2(adj)) / det;
-      // Frobenius scaling g = sqrt(||X^-1|| / ||X||); once close to
-      // convergence g -> 1 and does not disturb quadratic convergence.
-      const double g = std::sqrt(ninv / nx);
+      const double det = X[0] * adj[0] + X[1] * adj[3] + X[2] * adj[6];
+      if (!(det > 0.0) || !std::isfinite(det)) break;
+      // Frobenius scaling g = sqrt(||X^-1|| / ||X||) speeds up the first steps from
+      // far away; close to convergence g -> 1 (to second order in the step), so it is
+      // dropped there: plain Newton converges quadratically on its own
+      double g = 1.0;
+      if (prev > 1e-6) {
+        const double nx = std::sqrt(frob2(X));
+        const double ninv = std::sqrt(frob2(adj)) / det;
+        g = std::sqrt(ninv / nx);
+      }
       const double a = 0.5 * g, b = 0.5 / (g * det);
       double diff = 0.0;
       for (int i = 0; i < 3; ++i)
@@ -442,6 +447,7 @@ bool polar_decompose(const double F[9], double R[9], double U[9])
           diff += sq(Xn[3 * i + j] - X[3 * i + j]);
         }
       for (int k = 0; k < 9; ++k) X[k] = Xn[k];
+      prev = diff;
       // Quadratic convergence: the error of the new iterate is ~ 1/2 of the
       // squared step, so a step < 1e-8 (||X||_F ~ sqrt 3) leaves ~1e-16.
       if (diff < 1e-16) {
