@@ -239,17 +239,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
 
   if (temp_mode < 0)
     error->all(FLERR, "{}: keyword 'temp' (a number, v_name or c_ID) is required", STYLE);
-  if (temp_mode == TEMP_VARIABLE) {
-    const int ivar = input->variable->find(temp_id.c_str());
-    if (ivar < 0) error->all(FLERR, "{}: temp variable '{}' does not exist", STYLE, temp_id);
-    if (!input->variable->equalstyle(ivar))
-      error->all(FLERR, "{}: temp variable '{}' is not an equal-style variable", STYLE, temp_id);
-  } else if (temp_mode == TEMP_COMPUTE) {
-    Compute *c = modify->get_compute_by_id(temp_id);
-    if (!c) error->all(FLERR, "{}: temp compute '{}' does not exist", STYLE, temp_id);
-    if (!c->scalar_flag)
-      error->all(FLERR, "{}: temp compute '{}' does not compute a global scalar", STYLE, temp_id);
-  }
+  check_temp_source();
   if (save_model.size() && !model_from_features)
     error->all(FLERR, "{}: savemodel needs 'model features file1 ...'", STYLE);
   if (classify_in.size() && model_files.empty())
@@ -572,9 +562,10 @@ void FixTML::check_timestep(const char *when)
   lag_steps = steps;
 }
 
-void FixTML::init()
+// the variable or compute giving T exists and is of the right kind (checked when the fix is
+// defined and again at each init: it may have been deleted or redefined in between)
+void FixTML::check_temp_source()
 {
-  check_timestep("defined");
   if (temp_mode == TEMP_VARIABLE) {
     const int ivar = input->variable->find(temp_id.c_str());
     if (ivar < 0) error->all(FLERR, "{}: temp variable '{}' does not exist", STYLE, temp_id);
@@ -583,7 +574,15 @@ void FixTML::init()
   } else if (temp_mode == TEMP_COMPUTE) {
     Compute *c = modify->get_compute_by_id(temp_id);
     if (!c) error->all(FLERR, "{}: temp compute '{}' does not exist", STYLE, temp_id);
+    if (!c->scalar_flag)
+      error->all(FLERR, "{}: temp compute '{}' does not compute a global scalar", STYLE, temp_id);
   }
+}
+
+void FixTML::init()
+{
+  check_timestep("defined");
+  check_temp_source();
 }
 
 /* ---------------------------------------------------------------------- */

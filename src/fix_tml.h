@@ -118,6 +118,7 @@ class FixTML : public Fix {
   double sample_temperature();
   void process_step();
   void reference_coords(int i, double *out) const;
+  void check_temp_source();
   void start_window(int slot);
   void record_lag(int slot, int k);
   void complete_window(int slot);
