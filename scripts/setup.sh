@@ -123,6 +123,17 @@ opts_key() { printf '%s\n' "${LAMMPS_OPTIONS[@]}" "$(c++ --version | head -1)" "
 
 export CCACHE_DIR="$CACHE/ccache" CCACHE_BASEDIR="$CACHE" CCACHE_MAXSIZE=5G CCACHE_NOHASHDIR=true
 
+# configure and build LAMMPS (source $1) in $2 with LAMMPS_OPTIONS plus the further
+# arguments; logs beside the build folder, their tail shown on failure
+build_lammps() {
+  local src="$1" bdir="$2"
+  mkdir -p "$CACHE/build"
+  cmake -S "$src/cmake" -B "$bdir" "${LAMMPS_OPTIONS[@]}" "${@:3}" > "$bdir.configure.log" 2>&1 \
+    || { tail -40 "$bdir.configure.log"; die "LAMMPS configure failed (log: $bdir.configure.log)"; }
+  cmake --build "$bdir" -j "$JOBS" > "$bdir.build.log" 2>&1 \
+    || { tail -40 "$bdir.build.log"; die "LAMMPS build failed (log: $bdir.build.log)"; }
+}
+
 # Build LAMMPS as shared library + lmp into the cache; stage its Python module so that
 # `import lammps` loads THIS liblammps.so, never a system copy.
 cmd_lammps() {
@@ -132,11 +143,7 @@ cmd_lammps() {
   bdir="$CACHE/build/lammps-$ver-$(opts_key)"
   if [ ! -f "$bdir/.built" ]; then
     log "building LAMMPS $ver in $bdir (takes several minutes)"
-    mkdir -p "$CACHE/build"
-    cmake -S "$src/cmake" -B "$bdir" "${LAMMPS_OPTIONS[@]}" -DCMAKE_INSTALL_PREFIX="$bdir/install" > "$bdir.configure.log" 2>&1 \
-      || { tail -40 "$bdir.configure.log"; die "LAMMPS configure failed (log: $bdir.configure.log)"; }
-    cmake --build "$bdir" -j "$JOBS" > "$bdir.build.log" 2>&1 \
-      || { tail -40 "$bdir.build.log"; die "LAMMPS build failed (log: $bdir.build.log)"; }
+    build_lammps "$src" "$bdir" -DCMAKE_INSTALL_PREFIX="$bdir/install"
     stage_python "$src" "$bdir"
     touch "$bdir/.built"
   fi
@@ -189,12 +196,7 @@ cmd_builtin() {
   # same depth as the host build folder, so ccache hits for every unchanged LAMMPS file
   bdir="$CACHE/build/lammps-$ver-$(opts_key)-builtin"
   log "building LAMMPS $ver with AMORPH built in ($bdir)"
-  mkdir -p "$CACHE/build"
-  cmake -S "$src/cmake" -B "$bdir" "${LAMMPS_OPTIONS[@]}" \
-        -DCMAKE_PROJECT_lammps_INCLUDE="$HERE/cmake/AMORPHBuiltin.cmake" > "$bdir.configure.log" 2>&1 \
-    || { tail -40 "$bdir.configure.log"; die "built-in configure failed"; }
-  cmake --build "$bdir" -j "$JOBS" > "$bdir.build.log" 2>&1 \
-    || { tail -40 "$bdir.build.log"; die "built-in build failed (log: $bdir.build.log)"; }
+  build_lammps "$src" "$bdir" -DCMAKE_PROJECT_lammps_INCLUDE="$HERE/cmake/AMORPHBuiltin.cmake"
   ln -sfn "$bdir" "$CACHE/lammps-$suite-builtin"
 }
 
