@@ -15,17 +15,7 @@
 #error "AMORPH_LAMMPS_VERSION must be defined by the build system"
 #endif
 
-#include "domain.h"
-#include "error.h"
-
 namespace AMORPH_NS {
-
-// Domain::minimum_image() takes the caller's FLERR since 12 Jun 2025
-#if AMORPH_LAMMPS_VERSION >= 20250612
-#define AMORPH_MINIMUM_IMAGE(domain, dx, dy, dz) (domain)->minimum_image(FLERR, dx, dy, dz)
-#else
-#define AMORPH_MINIMUM_IMAGE(domain, dx, dy, dz) (domain)->minimum_image(dx, dy, dz)
-#endif
 
 // ---- compute_modify --------------------------------------------------------
 // Compute::modify_params() of LAMMPS 4 Feb 2025 never advances past the arguments

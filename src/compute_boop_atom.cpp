@@ -24,8 +24,6 @@
 #include "error.h"
 #include "force.h"
 #include "memory.h"
-#include "modify.h"
-#include "neighbor.h"
 #include "pair.h"
 #include "update.h"
 
