@@ -31,6 +31,7 @@
 #include "fix_tml.h"
 
 #include "amorph_compat.h"
+#include "tml_check.h"
 #include "tml_model.h"
 
 #include "atom.h"
@@ -61,7 +62,7 @@ using namespace FixConst;
 namespace TML = AMORPH::tml;
 
 static const char STYLE[] = "Fix tml";
-static constexpr int RESTART_VERSION = 2;
+static constexpr int RESTART_VERSION = 3;    // 2: without origins (one origin)
 
 static const char cite_tml[] =
     "fix tml (AMORPH): machine-learned temperature T_ML\n\n"
@@ -74,7 +75,7 @@ static const char cite_tml[] =
 static const std::set<std::string> KEYWORDS = {
     "temp",  "lags", "every",     "start",    "nwindows", "train",    "format",
     "label", "model", "savemodel", "k",       "threshold", "floor",  "features",
-    "threads", "classify", "affine"};
+    "threads", "classify", "affine", "origins", "check"};
 
 /* ---------------------------------------------------------------------- */
 
@@ -82,7 +83,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), every(0), start(0), nwindows_max(0), nwin(1), temp_mode(-1),
     temp_const(0.0), label(0.0), label_given(0), threshold(0.0), threshold_given(0),
     dr2_floor(TML::DEFAULT_DR2_FLOOR), floor_given(0), features_flag(-1), affine_remove(1),
-    nthreads(1), kneigh(0),
+    nthreads(1), norigins(1), origin_dt(0.0), origin_steps(0), kneigh(0),
+    check_per_class((bigint) AMORPH::tml::DEFAULT_CHECK_PER_CLASS),
     dt_defined(0.0), train_binary(0), slot_cols(0), hist_cols(0), out_cols(0), hist(nullptr),
     out(nullptr), windows_started(0), windows_done(0), last_processed(-1), next_event(-1),
     g_start(-1.0), g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
@@ -227,6 +229,21 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       nthreads = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
       if (nthreads <= 0) error->all(FLERR, "{}: threads must be > 0, got {}", STYLE, arg[iarg + 1]);
       iarg += 2;
+    } else if (kw == "check") {
+      need(iarg, 1, "check");
+      check_per_class = utils::bnumeric(FLERR, arg[iarg + 1], false, lmp);
+      if (check_per_class < 0)
+        error->all(FLERR, "{}: check must be >= 0 instances per class, got {}", STYLE, arg[iarg + 1]);
+      iarg += 2;
+    } else if (kw == "origins") {
+      need(iarg, 2, "origins");
+      norigins = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
+      if (norigins < 1 || norigins > 1000)
+        error->all(FLERR, "{}: origins M must be between 1 and 1000, got {}", STYLE, arg[iarg + 1]);
+      origin_dt = utils::numeric(FLERR, arg[iarg + 2], false, lmp);
+      if (!(origin_dt > 0.0) || !std::isfinite(origin_dt))
+        error->all(FLERR, "{}: origins spacing must be > 0, got {}", STYLE, arg[iarg + 2]);
+      iarg += 3;
     } else if (kw == "classify") {
       need(iarg, 2, "classify");
       classify_in = arg[iarg + 1];
@@ -279,6 +296,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     } catch (std::exception &e) {
       error->all(FLERR, "{}: cannot set up the kNN search: {}", STYLE, e.what());
     }
+    if (check_per_class > 0) report_model_check();
     if (!classify_in.empty()) classify_file(classify_in, classify_out);
   } else if (k_given && comm->me == 0) {
     error->warning(FLERR, "{}: k is ignored without a model", STYLE);
@@ -307,7 +325,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   // ---- lags in steps, window schedule
   dt_defined = update->dt;
   check_timestep("defined");
-  const bigint L = lag_steps.back();
+  build_events();
+  const bigint L = ev_off.back();    // window length: last origin + longest lag
   if (!every_given) every = L;
   const bigint nw = (L + every - 1) / every;
   if (nw > 1000)
@@ -317,7 +336,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   if (features_flag < 0) features_flag = model ? 0 : 1;
 
   const int d = (int) lags.size();
-  slot_cols = 4 + d;
+  slot_cols = 4 + d + 3 * (norigins - 1);
   hist_cols = nwin * slot_cols;
   out_cols = features_flag ? 1 + d : 1;
   init_slots();
@@ -474,6 +493,30 @@ void FixTML::parse_model(const std::vector<std::string> &files, int from_feature
 }
 
 /* ----------------------------------------------------------------------
+   model check on rank 0: per-class counts, leave-one-out T_ML of a
+   subsample, AUC of adjacent classes; warnings name overlapping classes
+------------------------------------------------------------------------- */
+
+void FixTML::report_model_check()
+{
+  if (comm->me != 0) return;
+  if ((std::size_t) kneigh + 1 > model->size()) {
+    error->warning(FLERR, "{}: model check skipped: k + 1 = {} exceeds the {} instances", STYLE,
+                   kneigh + 1, model->size());
+    return;
+  }
+  try {
+    const TML::ModelCheck mc =
+        TML::check_model(*model, kneigh, (std::size_t) check_per_class, TML::DEFAULT_MIN_AUC,
+                         (unsigned) nthreads);
+    utils::logmesg(lmp, "{} {}: {}", STYLE, id, mc.summary());
+    for (const std::string &w : mc.warnings()) error->warning(FLERR, "{} {}: {}", STYLE, id, w);
+  } catch (std::exception &e) {
+    error->warning(FLERR, "{}: model check failed: {}", STYLE, e.what());
+  }
+}
+
+/* ----------------------------------------------------------------------
    classify the rows of a feature file (labels ignored) and write
    "label T_ML" per row; rows split over the ranks; timings to the log
 ------------------------------------------------------------------------- */
@@ -556,10 +599,51 @@ void FixTML::check_timestep(const char *when)
                  lags[steps.size() - 1], lag, s);
     steps.push_back(s);
   }
-  if (!lag_steps.empty() && steps != lag_steps)
+  bigint osteps = 0;
+  if (norigins > 1) {
+    osteps = (bigint) std::llround(origin_dt / dt);
+    if (osteps < 1 || std::fabs(osteps * dt - origin_dt) > 1.0e-6 * origin_dt)
+      error->all(FLERR, "{}: origins spacing {} is not a multiple of the timestep {}", STYLE,
+                 origin_dt, dt);
+  }
+  if (!lag_steps.empty() && (steps != lag_steps || osteps != origin_steps))
     error->all(FLERR, "{}: the timestep changed from {} (when the fix was {}) to {}: the lags would "
                "change; define the fix after the timestep command", STYLE, dt_defined, when, dt);
   lag_steps = steps;
+  origin_steps = osteps;
+}
+
+/* ----------------------------------------------------------------------
+   the events of a window relative to its start t0: origin j (j = 0..M-1)
+   at offset j*origin_steps takes its reference positions, and its lag k is
+   recorded at j*origin_steps + lag_steps[k]; offset 0 is the window start
+   (start_window).  With one origin the events are the lags.
+------------------------------------------------------------------------- */
+
+void FixTML::build_events()
+{
+  std::vector<std::pair<bigint, std::pair<int, int>>> all;    // (offset, (origin, lag or -1))
+  for (int j = 0; j < norigins; ++j) {
+    const bigint o = (bigint) j * origin_steps;
+    if (j > 0) all.push_back({o, {j, -1}});
+    for (int k = 0; k < (int) lag_steps.size(); ++k) all.push_back({o + lag_steps[k], {j, k}});
+  }
+  // at equal offsets: references before lags, then by origin and lag
+  std::sort(all.begin(), all.end());
+  ev_off.clear();
+  ev_origin.clear();
+  ev_lags.clear();
+  for (auto &e : all) {
+    if (ev_off.empty() || ev_off.back() != e.first) {
+      ev_off.push_back(e.first);
+      ev_origin.emplace_back();
+      ev_lags.emplace_back();
+    }
+    if (e.second.second < 0)
+      ev_origin.back().push_back(e.second.first);
+    else
+      ev_lags.back().push_back(e.second);
+  }
 }
 
 // the variable or compute giving T exists and is of the right kind (checked when the fix is
@@ -599,7 +683,7 @@ void FixTML::setup(int /*vflag*/)
   } else {
     for (int s = 0; s < nwin; ++s) {
       if (slot_t0[s] < 0) continue;
-      const bigint due = slot_t0[s] + lag_steps[slot_next[s]];
+      const bigint due = slot_t0[s] + ev_off[slot_next[s]];
       if (due < t || (due == t && t == last_processed)) {
         slot_t0[s] = -1;
         dropped = true;
@@ -647,7 +731,7 @@ void FixTML::process_step()
     compute_next_event();
     return;
   }
-  const int d = (int) lag_steps.size();
+  const int nev = (int) ev_off.size();
   bool have_T = false;
   double T = 0.0;
   auto temp = [&]() {
@@ -661,13 +745,15 @@ void FixTML::process_step()
   // lags due now, completions
   for (int s = 0; s < nwin; ++s) {
     if (slot_t0[s] < 0) continue;
-    while (slot_next[s] < d && slot_t0[s] + lag_steps[slot_next[s]] == t) {
-      record_lag(s, slot_next[s]);
+    while (slot_next[s] < nev && slot_t0[s] + ev_off[slot_next[s]] == t) {
+      const int e = slot_next[s];
+      for (int j : ev_origin[e]) record_origin(s, j);
+      for (auto &jk : ev_lags[e]) record_lag(s, jk.first, jk.second);
       slot_tsum[s] += temp();
       slot_tcount[s] += 1;
       slot_next[s] += 1;
     }
-    if (slot_next[s] == d) complete_window(s);
+    if (slot_next[s] == nev) complete_window(s);
   }
 
   // a window starts now
@@ -694,7 +780,7 @@ void FixTML::compute_next_event()
     if (s > t && (next < 0 || s < next)) next = s;
   };
   for (int s = 0; s < nwin; ++s)
-    if (slot_t0[s] >= 0) take(slot_t0[s] + lag_steps[slot_next[s]]);
+    if (slot_t0[s] >= 0) take(slot_t0[s] + ev_off[slot_next[s]]);
   if (nwindows_max == 0 || windows_started < nwindows_max) {
     if (t < start)
       take(start);
@@ -733,16 +819,33 @@ void FixTML::reference_coords(int i, double *out) const
 void FixTML::start_window(int s)
 {
   int *mask = atom->mask;
-  const int nlocal = atom->nlocal, d = (int) lag_steps.size(), base = s * slot_cols;
+  const int nlocal = atom->nlocal, base = s * slot_cols;
   for (int i = 0; i < nlocal; ++i) {
     double *h = hist[i] + base;
+    for (int c = 0; c < slot_cols; ++c) h[c] = 0.0;
     reference_coords(i, h);
     h[3] = (mask[i] & groupbit) ? 1.0 : 0.0;
-    for (int k = 0; k < d; ++k) h[4 + k] = 0.0;
   }
 }
 
-void FixTML::record_lag(int s, int k)
+// per-atom slot layout: ref x y z of origin 0, in-group flag, d sums of squared
+// displacements, then ref x y z of origins 1..M-1
+double *FixTML::origin_ref(double *h, int j) const
+{
+  return j == 0 ? h : h + 4 + lag_steps.size() + 3 * (j - 1);
+}
+
+void FixTML::record_origin(int s, int j)
+{
+  const int nlocal = atom->nlocal, base = s * slot_cols;
+  for (int i = 0; i < nlocal; ++i) {
+    double *h = hist[i] + base;
+    if (h[3] == 0.0) continue;
+    reference_coords(i, origin_ref(h, j));
+  }
+}
+
+void FixTML::record_lag(int s, int j, int k)
 {
   const int nlocal = atom->nlocal, base = s * slot_cols;
   const double *H = domain->h;
@@ -750,14 +853,15 @@ void FixTML::record_lag(int s, int k)
   for (int i = 0; i < nlocal; ++i) {
     double *h = hist[i] + base;
     if (h[3] == 0.0) continue;
+    const double *r = origin_ref(h, j);
     reference_coords(i, c);
-    double dx = c[0] - h[0], dy = c[1] - h[1], dz = c[2] - h[2];
+    double dx = c[0] - r[0], dy = c[1] - r[1], dz = c[2] - r[2];
     if (affine_remove) {    // fractional -> Cartesian with the current box
       dx = H[0] * dx + H[5] * dy + H[4] * dz;
       dy = H[1] * dy + H[3] * dz;
       dz = H[2] * dz;
     }
-    h[4 + k] = dx * dx + dy * dy + dz * dz;
+    h[4 + k] += dx * dx + dy * dy + dz * dz;    // sum over the origins
   }
 }
 
@@ -775,9 +879,11 @@ void FixTML::complete_window(int s)
     if (hist[i][base + 3] != 0.0 && (mask[i] & groupbit)) which.push_back(i);
   const int n = (int) which.size();
   std::vector<double> F((std::size_t) n * d);
+  std::vector<double> dr2(d);
   for (int q = 0; q < n; ++q) {
+    for (int k = 0; k < d; ++k) dr2[k] = hist[which[q]][base + 4 + k] / norigins;
     try {
-      TML::compute_features(hist[which[q]] + base + 4, d, T, dr2_floor, &F[(std::size_t) q * d]);
+      TML::compute_features(dr2.data(), d, T, dr2_floor, &F[(std::size_t) q * d]);
     } catch (std::exception &e) {
       error->one(FLERR, "{}: atom {}: {}", STYLE, tag[which[q]], e.what());
     }
@@ -986,6 +1092,8 @@ void FixTML::write_restart(FILE *fp)
   list.push_back((double) nwin);
   list.push_back((double) out_cols);
   list.push_back((double) affine_remove);
+  list.push_back((double) norigins);
+  list.push_back((double) origin_steps);
   list.push_back((double) nwindows_max);
   list.push_back((double) windows_started);
   list.push_back((double) windows_done);
@@ -1006,8 +1114,9 @@ void FixTML::restart(char *buf)
 {
   auto *list = (double *) buf;
   std::size_t m = 0;
-  if ((int) list[m++] != RESTART_VERSION)
-    error->all(FLERR, "{} {}: unsupported restart data version", STYLE, id);
+  const int version = (int) list[m++];
+  if (version != RESTART_VERSION && version != 2)
+    error->all(FLERR, "{} {}: unsupported restart data version {}", STYLE, id, version);
   const std::size_t d = (std::size_t) list[m++];
   std::vector<bigint> steps(d);
   for (std::size_t k = 0; k < d; ++k) steps[k] = (bigint) list[m++];
@@ -1016,11 +1125,18 @@ void FixTML::restart(char *buf)
   const int nwin_r = (int) list[m++];
   const int outc_r = (int) list[m++];
   const int affine_r = (int) list[m++];
+  int norig_r = 1;
+  bigint osteps_r = 0;
+  if (version >= 3) {
+    norig_r = (int) list[m++];
+    osteps_r = (bigint) list[m++];
+  }
   if (steps != lag_steps || every_r != every || start_r != start || nwin_r != nwin ||
-      outc_r != out_cols || affine_r != affine_remove)
+      outc_r != out_cols || affine_r != affine_remove || norig_r != norigins ||
+      osteps_r != origin_steps)
     error->all(FLERR,
                "{} {}: the restart file was written with different settings (lags in steps, "
-               "every, start, features or affine): use the same fix tml command after "
+               "every, start, features, affine or origins): use the same fix tml command after "
                "read_restart",
                STYLE, id);
   m++;    // nwindows_max: the new command's value applies

@@ -81,7 +81,11 @@ class FixTML : public Fix {
   int features_flag;
   int affine_remove;    // 1: displacements relative to the box's affine deformation
   int nthreads;
+  int norigins;              // time origins per window (1: the paper's single origin)
+  double origin_dt;          // spacing of the origins (time units)
+  bigint origin_steps;       // ... in steps
   unsigned kneigh;
+  bigint check_per_class;    // model check: instances per class (0: no check)
   double dt_defined;                // timestep when the fix was defined
 
   // ---- training output (rank 0)
@@ -100,11 +104,18 @@ class FixTML : public Fix {
   double **hist;
   double **out;    // T_ML, features[d]
 
+  // ---- events of a window, relative to its start (offsets > 0, ascending): at
+  // ev_off[e] the origins ev_origin[e] take their reference positions and the
+  // (origin, lag) pairs ev_lags[e] record a squared displacement
+  std::vector<bigint> ev_off;
+  std::vector<std::vector<int>> ev_origin;
+  std::vector<std::vector<std::pair<int, int>>> ev_lags;
+
   // ---- window schedule (global, restart)
   std::vector<bigint> slot_t0;     // -1: free
   std::vector<double> slot_tsum;   // sum of temperature samples
   std::vector<int> slot_tcount;
-  std::vector<int> slot_next;      // index of the next lag to record
+  std::vector<int> slot_next;      // index of the next event (ev_off) of the window
   bigint windows_started, windows_done, last_processed, next_event;
 
   // ---- global outputs of the latest completed window
@@ -113,6 +124,7 @@ class FixTML : public Fix {
   // helpers
   void parse_model(const std::vector<std::string> &files, int from_features,
                    const std::string &save);
+  void report_model_check();
   void classify_file(const std::string &qfile, const std::string &ofile);
   void check_timestep(const char *when);
   double sample_temperature();
@@ -120,7 +132,10 @@ class FixTML : public Fix {
   void reference_coords(int i, double *out) const;
   void check_temp_source();
   void start_window(int slot);
-  void record_lag(int slot, int k);
+  void build_events();
+  double *origin_ref(double *h, int j) const;
+  void record_origin(int slot, int j);
+  void record_lag(int slot, int j, int k);
   void complete_window(int slot);
   void write_training(const std::vector<double> &rows, int nrows, double lab);
   void compute_next_event();

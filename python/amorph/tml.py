@@ -337,8 +337,21 @@ class CVResult:
     def accuracy(self):
         return np.trace(self.confusion) / self.confusion.sum()
 
+    def r2(self):
+        """Coefficient of determination of the predicted against the actual temperature."""
+        y = self.labels
+        return float(1.0 - np.sum((self.predicted - y) ** 2) / np.sum((y - y.mean()) ** 2))
+
+    def mean_predicted(self):
+        return np.array([self.predicted[self.labels == c].mean() for c in self.classes])
+
+    def fraction_above(self, threshold):
+        """Per class, the fraction of instances predicted above ``threshold`` (e.g. Tg)."""
+        return np.array([np.mean(self.predicted[self.labels == c] > threshold) for c in self.classes])
+
     def summary(self):
-        lines = [f"{self.folds}-fold cross-validation, k = {self.k}: accuracy {self.accuracy():.3f}",
+        lines = [f"{self.folds}-fold cross-validation, k = {self.k}: R^2 {self.r2():.3f}, "
+                 f"accuracy {self.accuracy():.3f}",
                  "actual   mean T_ML   std"]
         for c in self.classes:
             p = self.predicted[self.labels == c]
@@ -430,6 +443,169 @@ def select_classes(labels, X, n_classes, linkage="ward"):
     return sorted(kept), {c: int(g) for c, g in zip(classes, cl)}
 
 
+def auc(lower, higher):
+    """Probability that an instance of the higher class is predicted higher than one of the
+    lower class (ties count 1/2): the area under the ROC curve of the T_ML predictions,
+    Mann-Whitney U / (n_lower n_higher).  0.5 = the model cannot tell the classes apart."""
+    a = np.asarray(lower, float)
+    b = np.asarray(higher, float)
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError("T_ML: auc needs instances of both classes")
+    allv = np.concatenate([a, b])
+    order = np.argsort(allv, kind="mergesort")
+    ranks = np.empty(len(allv))
+    sv = allv[order]
+    # average ranks of ties (1-based)
+    i = 0
+    while i < len(sv):
+        j = i
+        while j + 1 < len(sv) and sv[j + 1] == sv[i]:
+            j += 1
+        ranks[order[i:j + 1]] = 0.5 * (i + j) + 1.0
+        i = j + 1
+    u = ranks[len(a):].sum() - len(b) * (len(b) + 1) / 2.0
+    return float(u / (len(a) * len(b)))
+
+
+DEFAULT_MIN_AUC = 0.8
+
+
+@dataclass
+class ClassGroups:
+    """Result of :func:`merge_indistinguishable`: groups of class labels (ascending), the
+    kept representative of each group (its lowest temperature) and the AUC between adjacent
+    groups at the last merge decision."""
+    groups: list
+    kept: list
+    adjacent_auc: list
+    min_auc: float
+
+    def dropped(self):
+        return [c for g in self.groups for c in g if c not in self.kept]
+
+    def summary(self):
+        lines = [f"indistinguishable classes (adjacent AUC < {self.min_auc:g}, average linkage):"]
+        for g, k in zip(self.groups, self.kept):
+            if len(g) > 1:
+                lines.append(f"  group {[float(c) for c in g]}: kept {k:g}, dropped "
+                             + ", ".join(f"{c:g}" for c in g if c != k))
+            else:
+                lines.append(f"  class {g[0]:g}: distinct")
+        lines.append("  AUC between adjacent groups: "
+                     + ", ".join(f"{a:.3f}" for a in self.adjacent_auc))
+        return "\n".join(lines)
+
+
+def merge_indistinguishable(labels, predicted, min_auc=DEFAULT_MIN_AUC):
+    """Agglomerative clustering of the temperature classes by how well the model tells them
+    apart.  The distance between two classes is the AUC of their (cross-validated) T_ML
+    predictions; groups adjacent in temperature are merged, average linkage (the mean AUC
+    over all pairs of member classes), while the closest adjacent pair has an AUC below
+    ``min_auc``.  Each group keeps its lowest temperature: below the glass transition the
+    vibrational mean squared displacement is proportional to T, so the features log10(dr^2/T)
+    of the lowest classes coincide, and the paper kept its 100 K class and dropped 200-600 K."""
+    y = np.asarray(labels, float)
+    p = np.asarray(predicted, float)
+    classes = list(np.unique(y))
+    pair = {}
+    for i, a in enumerate(classes):
+        for b in classes[i + 1:]:
+            pair[(a, b)] = auc(p[y == a], p[y == b])
+
+    def link(g, h):
+        return float(np.mean([pair[(a, b)] if a < b else pair[(b, a)] for a in g for b in h]))
+
+    groups = [[c] for c in classes]
+    while len(groups) > 1:
+        links = [link(groups[i], groups[i + 1]) for i in range(len(groups) - 1)]
+        i = int(np.argmin(links))
+        if links[i] >= min_auc:
+            break
+        groups[i:i + 2] = [groups[i] + groups[i + 1]]
+    links = [link(groups[i], groups[i + 1]) for i in range(len(groups) - 1)]
+    return ClassGroups([[float(c) for c in g] for g in groups], [float(min(g)) for g in groups],
+                       links, float(min_auc))
+
+
+DEFAULT_CHECK_PER_CLASS = 1000
+
+
+@dataclass
+class ModelReport:
+    """Model diagnostics, identical to what ``fix tml`` prints when it builds or loads a
+    model: per class the instance count, the number checked, and the mean and standard
+    deviation of the leave-one-out T_ML of the checked instances; the AUC between classes
+    adjacent in temperature; the adjacent pairs with AUC < min_auc (the model cannot tell
+    them apart)."""
+    classes: np.ndarray
+    counts: np.ndarray
+    checked: np.ndarray
+    mean_predicted: np.ndarray
+    std_predicted: np.ndarray
+    adjacent_auc: np.ndarray
+    k: int
+    min_auc: float
+
+    def overlapping(self):
+        return [(float(self.classes[i]), float(self.classes[i + 1]))
+                for i, a in enumerate(self.adjacent_auc) if a < self.min_auc]
+
+    def summary(self):
+        lines = [f"T_ML model check: {int(self.counts.sum())} instances, k = {self.k}, leave-one-out "
+                 f"T_ML of up to {int(self.checked.max())} instances per class",
+                 "   class  instances  checked  mean T_ML  std T_ML  AUC to next"]
+        for i, c in enumerate(self.classes):
+            a = f" {self.adjacent_auc[i]:11.3f}" if i < len(self.adjacent_auc) else ""
+            lines.append(f"{c:8g} {self.counts[i]:10d} {self.checked[i]:8d} {self.mean_predicted[i]:10.1f}"
+                         f" {self.std_predicted[i]:9.1f}{a}")
+        return "\n".join(lines) + "\n"
+
+    def warnings(self):
+        """One line per overlapping adjacent pair (as fix tml's warnings)."""
+        return [f"classes {a:g} and {b:g} overlap (leave-one-out AUC {x:.3f} < {self.min_auc:g}): "
+                "the model cannot tell them apart at these lags"
+                for (a, b), x in zip(self.overlapping(),
+                                     [v for v in self.adjacent_auc if v < self.min_auc])]
+
+
+def check_subsample(labels, per_class=DEFAULT_CHECK_PER_CLASS):
+    """Indices of the instances the model check uses: per class (ascending label), its
+    instances in training order, every s-th from the first with s = ceil(n_class/per_class)."""
+    y = np.asarray(labels, float)
+    out = []
+    for c in np.unique(y):
+        idx = np.flatnonzero(y == c)
+        s = -(-len(idx) // per_class)
+        out.append(idx[::s])
+    return np.concatenate(out)
+
+
+def check_model(model, k=None, per_class=DEFAULT_CHECK_PER_CLASS, min_auc=DEFAULT_MIN_AUC):
+    """Leave-one-out check of a model (the report of ``fix tml``): each checked instance is
+    predicted from its k nearest other training instances (standardised with the model's
+    mean and std)."""
+    from sklearn.neighbors import NearestNeighbors
+    k = int(k or model.k)
+    if k + 1 > len(model):
+        raise ValueError(f"T_ML model check: k + 1 = {k + 1} exceeds the {len(model)} instances")
+    Z = model.standardise(model.features)
+    q = check_subsample(model.labels, per_class)
+    nn = NearestNeighbors(n_neighbors=k + 1, algorithm="brute").fit(Z)
+    dist, ind = nn.kneighbors(Z[q])
+    pred = np.empty(len(q))
+    for r, (i, row) in enumerate(zip(q, ind)):
+        others = [j for j in row if j != i][:k]
+        pred[r] = model.labels[others].mean()
+    yq = model.labels[q]
+    classes, counts = np.unique(model.labels, return_counts=True)
+    checked = np.array([np.sum(yq == c) for c in classes])
+    mean = np.array([pred[yq == c].mean() for c in classes])
+    std = np.array([pred[yq == c].std() for c in classes])
+    aucs = np.array([auc(pred[yq == classes[i]], pred[yq == classes[i + 1]])
+                     for i in range(len(classes) - 1)])
+    return ModelReport(classes, counts, checked, mean, std, aucs, k, float(min_auc))
+
+
 def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0, progress=None):
     """ReliefF feature weights (Kononenko 1994) for a multiclass problem, on standardised
     features scaled to [0, 1]; higher weight = more relevant.  Uses n_samples random
@@ -468,7 +644,30 @@ def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0, progress=None):
 
 # ---------------------------------------------------------------------------- CLI
 
+def select_distinguishable(labels, X, folds=10, k=DEFAULT_K, min_auc=DEFAULT_MIN_AUC, seed=0,
+                           progress=None, log=None):
+    """Cross-validate, merge the classes the model cannot tell apart
+    (:func:`merge_indistinguishable`), keep one class per group, and repeat on the kept
+    classes until every adjacent pair is distinguishable.  Returns (kept classes, list of
+    ClassGroups of the rounds)."""
+    y = np.asarray(labels, float)
+    X = np.asarray(X, float)
+    kept = list(np.unique(y))
+    rounds = []
+    while True:
+        m = np.isin(y, kept)
+        cv = cross_validate(y[m], X[m], folds, k, seed, progress=progress)
+        g = merge_indistinguishable(cv.labels, cv.predicted, min_auc)
+        rounds.append(g)
+        if log:
+            log(g.summary())
+        if g.kept == [float(c) for c in kept] or len(g.kept) < 2:
+            return g.kept, rounds
+        kept = g.kept
+
+
 def main(argv=None):
+    import json
     ap = argparse.ArgumentParser(prog="python3 -m amorph.tml", description="T_ML model tooling")
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="build a model file from feature files")
@@ -477,7 +676,16 @@ def main(argv=None):
     b.add_argument("--k", type=int, default=DEFAULT_K)
     b.add_argument("--cv", type=int, default=0, help="k-fold cross-validation with this many folds")
     b.add_argument("--plot", help="predicted-vs-actual plot file (with --cv)")
-    b.add_argument("--classes", type=int, default=0, help="keep this many classes (agglomerative clustering)")
+    b.add_argument("--classes", type=int, default=0, help="keep this many classes (agglomerative clustering "
+                   "of the class centroids)")
+    b.add_argument("--auto-classes", type=float, nargs="?", const=DEFAULT_MIN_AUC, default=None,
+                   metavar="MIN_AUC", help="drop the classes the model cannot tell apart: agglomerative "
+                   f"clustering by the cross-validated AUC of adjacent classes (default {DEFAULT_MIN_AUC})")
+    b.add_argument("--threshold", type=float, help="report the fraction of each class predicted above "
+                   "this temperature (e.g. Tg)")
+    b.add_argument("--check", type=int, default=DEFAULT_CHECK_PER_CLASS,
+                   help="model check (as fix tml): instances per class, 0 = none")
+    b.add_argument("--json", help="write the numbers of the report to this JSON file")
     b.add_argument("--rank-features", action="store_true", help="print ReliefF feature weights")
     b.add_argument("--drop-features", type=int, nargs="*", default=[], help="1-based feature columns to drop")
     a = ap.parse_args(argv)
@@ -486,25 +694,59 @@ def main(argv=None):
         print(f"  [{100 * fraction:5.1f} %] {message}", file=sys.stderr, flush=True)
 
     fs = concat_features([read_features(f) for f in a.features], a.features)
+    all_classes, counts = np.unique(fs.labels, return_counts=True)
     print(f"{len(fs)} instances, {len(fs.meta.lags)} features, lags {fs.meta.lags} ({fs.meta.units} units), "
-          f"classes {list(np.unique(fs.labels))}")
+          f"classes {[float(c) for c in all_classes]}, instances per class {[int(c) for c in counts]}")
+    out = {"classes_all": [float(c) for c in all_classes], "lags": [float(x) for x in fs.meta.lags],
+           "units": fs.meta.units, "k": a.k}
     if a.rank_features:
         w = relieff(fs.labels, fs.features, progress=report)
         for j in np.argsort(-w):
             print(f"  feature {j + 1} (lag {fs.meta.lags[j]:g}): ReliefF weight {w[j]:.4f}")
+        out["relieff"] = [float(v) for v in w]
+    feats = [j for j in range(len(fs.meta.lags)) if j + 1 not in set(a.drop_features)]
     classes = None
     if a.classes:
         classes, clusters = select_classes(fs.labels, fs.features, a.classes)
         print(f"class clusters {clusters}; kept {classes}")
-    feats = [j for j in range(len(fs.meta.lags)) if j + 1 not in set(a.drop_features)]
+    elif a.auto_classes is not None:
+        classes, rounds = select_distinguishable(fs.labels, fs.features[:, feats], a.cv or 10, a.k,
+                                                 a.auto_classes, progress=report, log=print)
+        dropped = [float(c) for c in all_classes if c not in classes]
+        print(f"classes kept {classes}; dropped (indistinguishable) {dropped}")
+        out["groups"] = [r.groups for r in rounds]
+        out["classes_dropped"] = dropped
+    out["classes"] = [float(c) for c in (classes if classes is not None else all_classes)]
     model = build_model(a.features, a.k, classes, feats)
     if a.cv:
         cv = cross_validate(model.labels, model.features, a.cv, a.k, progress=report)
         print(cv.summary())
+        out.update(cv_folds=a.cv, cv_r2=cv.r2(), cv_accuracy=float(cv.accuracy()),
+                   cv_mean_predicted=[float(v) for v in cv.mean_predicted()],
+                   cv_std_predicted=[float(cv.predicted[cv.labels == c].std()) for c in cv.classes],
+                   cv_confusion=cv.confusion.tolist())
+        if a.threshold is not None:
+            fr = cv.fraction_above(a.threshold)
+            print(f"fraction predicted above {a.threshold:g}: "
+                  + ", ".join(f"{c:g}: {f:.3f}" for c, f in zip(cv.classes, fr)))
+            out["cv_fraction_above_threshold"] = [float(v) for v in fr]
+            out["threshold"] = a.threshold
         if a.plot:
             plot_predicted_vs_actual(cv, a.plot)
+    if a.check:
+        rep = check_model(model, per_class=a.check)
+        print(rep.summary(), end="")
+        for w in rep.warnings():
+            print("WARNING: " + w)
+        out["check"] = {"classes": rep.classes.tolist(), "counts": rep.counts.tolist(),
+                        "mean_predicted": rep.mean_predicted.tolist(),
+                        "adjacent_auc": rep.adjacent_auc.tolist(),
+                        "overlapping": rep.overlapping()}
     model.save(a.output)
     print(f"wrote {a.output}: {len(model)} instances x {model.dim} features, k = {model.k}")
+    if a.json:
+        with open(a.json, "w") as fh:
+            json.dump(out, fh, indent=1)
     return 0
 
 

@@ -174,3 +174,79 @@ def test_same_on_1_2_4_ranks(tmp_path, nprocs):
     assert res[nprocs][1] == rows1            # training rows: same bytes (gathered, sorted)
     rows = tml.read_features(tmp_path / "np1" / "rows.txt")
     assert len(rows) == 400 * 7               # windows starting at 0, 5, ..., 30
+
+
+def test_origins_average_equals_analytic(lmp, tmp_path):
+    """'origins M dt': each lag's squared displacement is the mean over M time origins
+    t0 + j dt.  Atoms under a constant force (no pair forces, nve) move as
+    r(t) = r0 + v t + a t^2 / 2, so dr^2(origin o, lag L) = |v L + a (o L + L^2 / 2)|^2
+    depends on the origin; the features must equal the analytic mean over the origins."""
+    dt, lags, M, spacing = 0.001, [0.002, 0.005, 0.01], 4, 0.003
+    for line in BOX.splitlines():
+        lmp.command(line)
+    lmp.command("create_atoms 1 random 20 4711 NULL")
+    lmp.command("velocity all create 300 12345 dist gaussian")
+    lmp.command("fix f all addforce 0.3 -0.2 0.1")
+    lmp.command("fix nve all nve")
+    lmp.command("comm_modify cutoff 1.0")
+    lmp.command(f"fix ml all tml temp 400 lags {' '.join(map(str, lags))} origins {M} {spacing} "
+                "affine keep nwindows 1")
+    v0 = np.array(lmp.numpy.extract_atom("v")[:20], copy=True)
+    ids = np.array(lmp.numpy.extract_atom("id")[:20], copy=True)
+    mass = 1.0
+    # metal units: a = F/m in eV/A/amu -> A/ps^2 (mvv2e conversion)
+    a = np.array([0.3, -0.2, 0.1]) / mass / lmp.extract_global("mvv2e") * 1.0
+    nsteps = round((lags[-1] + (M - 1) * spacing) / dt)
+    lmp.command(f"run {nsteps}")
+    assert lmp.extract_fix("ml", 0, 1, 4) == 1          # one completed window
+    feats = np.array(lmp.numpy.extract_fix("ml", 1, 2), copy=True)[:20, 1:]
+    order = np.argsort(ids)
+    for n, i in enumerate(order):
+        want = []
+        for L in lags:
+            d2 = [np.sum((v0[i] * L + a * (j * spacing * L + 0.5 * L * L)) ** 2) for j in range(M)]
+            want.append(np.log10(np.mean(d2) / 400.0))
+        np.testing.assert_allclose(feats[i], want, rtol=1e-9, atol=1e-9)
+    # one origin: the first origin's displacement only (the paper's definition)
+    lmp.command("unfix ml")
+    lmp.command("reset_timestep 0")
+    v1 = np.array(lmp.numpy.extract_atom("v")[:20], copy=True)
+    lmp.command(f"fix ml1 all tml temp 400 lags {' '.join(map(str, lags))} affine keep nwindows 1")
+    lmp.command(f"run {round(lags[-1] / dt)}")
+    f1 = np.array(lmp.numpy.extract_fix("ml1", 1, 2), copy=True)[:20, 1:]
+    for i in range(20):
+        want = [np.log10(np.sum((v1[i] * L + 0.5 * a * L * L) ** 2) / 400.0) for L in lags]
+        np.testing.assert_allclose(f1[i], want, rtol=1e-9, atol=1e-9)
+
+
+def test_model_check_cpp_equals_python(tmp_path):
+    """The model check fix tml prints (per-class counts, leave-one-out T_ML of a subsample,
+    AUC of adjacent classes, warnings naming overlapping classes) equals amorph.tml's
+    check_model (scikit-learn neighbours), and flags exactly the classes built to overlap."""
+    rng = np.random.default_rng(7)
+    lags = LAGS[:4]
+    # 300 and 320 K drawn from the same distribution (indistinguishable), 900 K far away
+    y = np.repeat([300.0, 320.0, 900.0], [700, 500, 1300])
+    X = rng.normal(0, 1, size=(len(y), len(lags))) + np.where(y == 900.0, 3.0, 0.0)[:, None]
+    ftrain = tmp_path / "train.txt"
+    tml.write_features(ftrain, tml.FeatureSet(tml.Metadata("metal", lags), y, X))
+    plugin = f"plugin load {os.environ['AMORPH_PLUGIN']}\n"
+    out = run_lmp(plugin + BOX + f"fix ml all tml temp 300 model features {ftrain} k 20 check 400\n", tmp_path)
+    rep = tml.check_model(tml.build_model([str(ftrain)], k=20), per_class=400)
+    assert list(rep.counts) == [700, 500, 1300] and list(rep.checked) == [350, 250, 325]
+    assert rep.summary() in out, out[-3000:]
+    assert rep.overlapping() == [(300.0, 320.0)]
+    assert 0.3 < rep.adjacent_auc[0] < 0.7 and rep.adjacent_auc[1] > 0.99
+    assert "WARNING: Fix tml ml: classes 300 and 320 overlap" in out
+    assert "classes 320 and 900" not in out
+    # check 0: no report
+    out0 = run_lmp(plugin + BOX + f"fix ml all tml temp 300 model features {ftrain} k 20 check 0\n", tmp_path)
+    assert "T_ML model check" not in out0
+
+
+def test_auc_matches_mann_whitney():
+    from scipy.stats import mannwhitneyu
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(0, 1, 300).round(1), rng.normal(0.5, 1, 200).round(1)   # with ties
+    u = mannwhitneyu(b, a).statistic
+    assert tml.auc(a, b) == pytest.approx(u / (len(a) * len(b)), abs=1e-12)
