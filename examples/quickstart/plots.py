@@ -5,11 +5,15 @@ this at the end):
   strain.png            strain and stress versus time under the acoustic loading
   tml_distribution.png  the T_ML distribution of every window (colour = window end time)
   tml_slice.png         T_ML maps of a 3.85 A thick slice (normal to x) at four times
-  results.txt           per window: time, mean T_ML, liquid-like fraction, correlation of
-                        T_ML with D2min / von Mises strain / rotation; the strain fit
+  fig1.png              (written by amorph.tml build) predicted vs actual T, confusion matrix
+  results.txt           the model's cross-validation; the reference window (unloaded glass)
+                        and per loading window: time, mean T_ML, liquid-like fraction,
+                        correlation of T_ML with D2min / von Mises strain / rotation; the DMA
+  summary.json          the key numbers for scripts (see the README of the quickstart test)
 
 Usage:  /usr/bin/python3 plots.py [OUT]      (OUT: the quickstart's output folder, default out)
-Only numpy and matplotlib (Agg backend) are needed."""
+Needs numpy, matplotlib (Agg backend) and the amorph package (python/)."""
+import json
 import os
 import sys
 
@@ -18,6 +22,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from amorph.analysis import glass_transition  # noqa: E402
 
 TG = 685.0          # K, glass transition temperature of Cu50Zr50 (the paper)
 SLICE = 3.85        # A, slice thickness of the paper's T_ML maps
@@ -124,22 +131,77 @@ def main(out="out"):
     fig.savefig(os.path.join(out, "tml_slice.png"), dpi=120)
     plt.close(fig)
 
+    # ---- the model (amorph.tml build --json), the reference window, V(T) ----
+    with open(os.path.join(out, "model.json")) as fh:
+        model = json.load(fh)
+    _, _, rc, rd = read_dump(os.path.join(out, "reference.dump"))[-1]
+    ref = rd[:, rc.index("f_ref")]
+    vt = np.loadtxt(os.path.join(out, "quench_vt.txt"), comments="#", ndmin=2)
+    try:
+        tg_vt = glass_transition(vt[:, 1], vt[:, 2], tmin=300.0, tmax=1500.0)[0]
+    except ValueError:
+        tg_vt = float("nan")
+    # DMA of the completed cycles with a valid fit, the first (start-up) cycle left out
+    ok = dma[dma[:, 14] == 1]
+    use = ok[1:] if len(ok) > 1 else ok
+
     # ---- plain-text summary ----
     def rho(a, b):
         return float(np.corrcoef(a, b)[0, 1]) if np.std(a) > 0 and np.std(b) > 0 else 0.0
 
+    windows = []
+    for tt, (_, _, c, d) in zip(times, frames):
+        x = d[:, c.index("f_ml")]
+        windows.append((tt, x.mean(), x.std(), np.mean(x > TG), rho(x, d[:, c.index("c_na[1]")]),
+                        rho(x, d[:, c.index("c_na[2]")]), rho(x, d[:, c.index("c_na[4]")])))
+    summary = {
+        "tg_K": TG,
+        "tg_vt_K": tg_vt,
+        "classes_all_K": model["classes_all"],
+        "classes_K": model["classes"],
+        "classes_dropped_K": model.get("classes_dropped", []),
+        "lags_ps": model["lags"],
+        "cv_folds": model["cv_folds"],
+        "cv_r2": model["cv_r2"],
+        "cv_mean_predicted_K": model["cv_mean_predicted"],
+        "cv_fraction_liquid_like": model["cv_fraction_above_threshold"],
+        "cv_confusion": model["cv_confusion"],
+        "reference_mean_tml_K": float(ref.mean()),
+        "reference_liquid_fraction": float(np.mean(ref > TG)),
+        "loading_window_end_ps": [w[0] for w in windows],
+        "loading_mean_tml_K": [float(w[1]) for w in windows],
+        "loading_liquid_fraction": [float(w[3]) for w in windows],
+        "frequency_Hz": freq * 1e12,
+        "strain_amplitude": float(np.mean(use[:, 2])),
+        "stress_amplitude_GPa": float(np.mean(use[:, 3]) / 1e4),
+        "phase_lag_rad": float(np.mean(use[:, 4])),
+        "storage_modulus_GPa": float(np.mean(use[:, 5]) / 1e4),
+        "loss_modulus_GPa": float(np.mean(use[:, 6]) / 1e4),
+    }
+    with open(os.path.join(out, "summary.json"), "w") as fh:
+        json.dump(summary, fh, indent=1)
     with open(os.path.join(out, "results.txt"), "w") as f:
         f.write(f"# AMORPH quickstart results ({out})\n")
-        f.write(f"loading frequency {freq * 1e12:.4g} Hz, fitted strain amplitude {eps0:.5f}, "
-                f"stress amplitude {sig0:.1f} bar, phase lag {phi_sig - phi_eps:.4f} rad\n")
-        f.write("# window_end[ps] mean_TML[K] std_TML[K] liquid_like_fraction(TML>Tg) "
+        f.write(f"T_ML model: lags {model['lags']} ps; classes {model['classes_all']} K; kept "
+                f"{model['classes']} K, dropped as indistinguishable {summary['classes_dropped_K']} K\n")
+        f.write(f"{model['cv_folds']}-fold cross-validation: R^2 = {model['cv_r2']:.3f}; mean predicted "
+                "T per class: " + ", ".join(f"{c:g} K -> {m:.0f} K" for c, m in
+                                             zip(model["classes"], model["cv_mean_predicted"])) + "\n")
+        f.write(f"Tg = {TG:g} K (threshold of liquid-like atoms, the paper's); V(T) kink of this "
+                f"quench: {tg_vt:.0f} K\n")
+        f.write(f"loading frequency {freq * 1e12:.4g} Hz: strain amplitude {summary['strain_amplitude']:.5f}, "
+                f"stress amplitude {summary['stress_amplitude_GPa']:.3f} GPa, phase lag "
+                f"{summary['phase_lag_rad']:.4f} rad, E' = {summary['storage_modulus_GPa']:.1f} GPa "
+                f"(mean over cycles 2..{len(ok)}); series fit: eps0 {eps0:.5f}, lag {phi_sig - phi_eps:.4f} rad\n")
+        f.write("# window       end[ps] mean_TML[K] std_TML[K] liquid_like_fraction(TML>Tg) "
                 "rho(TML,D2min) rho(TML,vonMises) rho(TML,rotation)\n")
-        for tt, (_, _, c, d) in zip(times, frames):
-            x = d[:, c.index("f_ml")]
-            f.write(f"{tt:8.1f} {x.mean():8.1f} {x.std():7.1f} {np.mean(x > TG):6.3f} "
-                    f"{rho(x, d[:, c.index('c_na[1]')]):7.3f} {rho(x, d[:, c.index('c_na[2]')]):7.3f} "
-                    f"{rho(x, d[:, c.index('c_na[4]')]):7.3f}\n")
-    for name in ("strain.png", "tml_distribution.png", "tml_slice.png", "results.txt"):
+        f.write(f"reference   {'-':>8} {ref.mean():8.1f} {ref.std():7.1f} {np.mean(ref > TG):6.3f}\n")
+        for w in windows:
+            f.write(f"loading     {w[0]:8.1f} {w[1]:8.1f} {w[2]:7.1f} {w[3]:6.3f} "
+                    f"{w[4]:7.3f} {w[5]:7.3f} {w[6]:7.3f}\n")
+    print(open(os.path.join(out, "results.txt")).read(), end="")
+    for name in ("strain.png", "tml_distribution.png", "tml_slice.png", "fig1.png", "results.txt",
+                 "summary.json"):
         print(f"AMORPH quickstart: wrote {os.path.abspath(os.path.join(out, name))}")
 
 

@@ -1158,3 +1158,50 @@ def mean_squared_displacement(x0, x):
     """<|x - x0|²> of unwrapped positions (N, 3) (or a series (T, N, 3) -> (T,))."""
     d = np.asarray(x, dtype=float) - np.asarray(x0, dtype=float)
     return np.mean(np.sum(d * d, axis=-1), axis=-1)
+
+
+# ---------------------------------------------------------------------------- Tg, bimodality
+
+def glass_transition(T, V, tmin=None, tmax=None, ngrid=400):
+    """Glass transition temperature from a volume- (or enthalpy-) temperature curve: the
+    kink of the continuous two-line (hinge) least-squares fit
+    V = a + b T + c max(T - Tg, 0), with Tg on a grid between ``tmin`` and ``tmax``
+    (default: the 10th and 90th percentiles of T).  Returns (Tg, slope below, slope above,
+    rms residual)."""
+    T = np.asarray(T, float)
+    V = np.asarray(V, float)
+    ok = np.isfinite(T) & np.isfinite(V)
+    T, V = T[ok], V[ok]
+    if len(T) < 6:
+        raise ValueError("glass_transition: at least 6 points are needed")
+    lo = np.percentile(T, 10) if tmin is None else tmin
+    hi = np.percentile(T, 90) if tmax is None else tmax
+    best = None
+    for tg in np.linspace(lo, hi, ngrid):
+        M = np.column_stack([np.ones_like(T), T, np.maximum(T - tg, 0.0)])
+        c, *_ = np.linalg.lstsq(M, V, rcond=None)
+        r = float(np.sum((M @ c - V) ** 2))
+        if best is None or r < best[0]:
+            best = (r, tg, c)
+    r, tg, c = best
+    return float(tg), float(c[1]), float(c[1] + c[2]), float(np.sqrt(r / len(T)))
+
+
+def bimodality(values, seed=0):
+    """Gaussian mixtures with one and two components (scikit-learn, full covariance) fitted
+    to a sample: returns a dict with the BIC of both, delta_bic = BIC(1) - BIC(2) (> 10:
+    strong evidence for two modes), the two component means (ascending), weights and
+    standard deviations, and the positions of the maxima of the two-component density."""
+    from sklearn.mixture import GaussianMixture
+    x = np.asarray(values, float).reshape(-1, 1)
+    g1 = GaussianMixture(1, random_state=seed).fit(x)
+    g2 = GaussianMixture(2, random_state=seed, n_init=5).fit(x)
+    order = np.argsort(g2.means_.ravel())
+    means = g2.means_.ravel()[order]
+    weights = g2.weights_[order]
+    sds = np.sqrt(g2.covariances_.ravel()[order])
+    grid = np.linspace(x.min(), x.max(), 2000)
+    dens = np.exp(g2.score_samples(grid.reshape(-1, 1)))
+    peaks = [float(grid[i]) for i in range(1, len(grid) - 1) if dens[i] > dens[i - 1] and dens[i] >= dens[i + 1]]
+    return {"bic1": float(g1.bic(x)), "bic2": float(g2.bic(x)), "delta_bic": float(g1.bic(x) - g2.bic(x)),
+            "means": means.tolist(), "weights": weights.tolist(), "sds": sds.tolist(), "maxima": peaks}

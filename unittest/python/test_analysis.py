@@ -363,3 +363,27 @@ def test_plots_write_png(tmp_path):
     for f in files:
         data = open(f, "rb").read()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+
+
+def test_glass_transition_recovers_kink():
+    rng = np.random.default_rng(11)
+    T = np.linspace(100, 1700, 800)
+    V = 17.0 + 4e-4 * T + 8e-4 * np.maximum(T - 720.0, 0) + rng.normal(0, 0.004, T.size)
+    tg, lo, hi, rms = an.glass_transition(T, V)
+    assert tg == pytest.approx(720.0, abs=15.0)
+    assert lo == pytest.approx(4e-4, rel=0.1) and hi == pytest.approx(1.2e-3, rel=0.05)
+    assert rms == pytest.approx(0.004, rel=0.2)
+    with pytest.raises(ValueError):
+        an.glass_transition(T[:4], V[:4])
+
+
+def test_bimodality_two_and_one_mode():
+    rng = np.random.default_rng(5)
+    two = np.concatenate([rng.normal(270, 60, 3000), rng.normal(790, 90, 2000)])
+    b = an.bimodality(two)
+    assert b["delta_bic"] > 100
+    assert b["means"][0] == pytest.approx(270, abs=10) and b["means"][1] == pytest.approx(790, abs=15)
+    assert b["weights"][0] == pytest.approx(0.6, abs=0.03)
+    assert len(b["maxima"]) == 2 and b["maxima"][0] == pytest.approx(270, abs=20)
+    one = an.bimodality(rng.normal(500, 80, 5000))
+    assert one["delta_bic"] < 10
