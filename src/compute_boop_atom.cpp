@@ -426,7 +426,11 @@ void ComputeBoopAtom::voronoi_neighbors()
 #ifdef AMORPH_HAVE_VORO
   const int nall = nlocal + atom->nghost;
   double **x = atom->x;
-  if (nlocal == 0) return;
+  std::vector<std::vector<int>> cellnb(nlocal);
+  std::vector<std::vector<double>> cellarea(nlocal);
+  bigint nwall = 0;
+  // a rank without local atoms computes no cells but joins the reduction below
+  if (nlocal > 0) {
   double lo[3], hi[3];
   for (int d = 0; d < 3; ++d) lo[d] = hi[d] = x[0][d];
   for (int i = 1; i < nall; ++i)
@@ -449,11 +453,8 @@ void ComputeBoopAtom::voronoi_neighbors()
                       false, false, 8);
   for (int i = 0; i < nall; ++i) con.put(i, x[i][0], x[i][1], x[i][2]);
 
-  std::vector<std::vector<int>> cellnb(nlocal);
-  std::vector<std::vector<double>> cellarea(nlocal);
   voro::c_loop_all cl(con);
   voro::voronoicell_neighbor c;
-  bigint nwall = 0;
   if (cl.start()) do {
       const int i = cl.pid();
       if (i >= nlocal) continue;
@@ -466,6 +467,7 @@ void ComputeBoopAtom::voronoi_neighbors()
           break;
         }
     } while (cl.inc());
+  }
   bigint all;
   MPI_Allreduce(&nwall, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
   if (all > 0)

@@ -256,6 +256,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
 
   if (temp_mode < 0)
     error->all(FLERR, "{}: keyword 'temp' (a number, v_name or c_ID) is required", STYLE);
+  // default floor: 1e-10 Angstrom^2 in the distance units of the unit style
+  if (!floor_given) dr2_floor = TML::DEFAULT_DR2_FLOOR * force->angstrom * force->angstrom;
   check_temp_source();
   if (save_model.size() && !model_from_features)
     error->all(FLERR, "{}: savemodel needs 'model features file1 ...'", STYLE);

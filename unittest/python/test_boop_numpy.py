@@ -230,3 +230,39 @@ def test_boop_small_box_own_images_1_2_4_ranks(tmp_path):
     np.testing.assert_allclose(ref[:, 6], 0.57452, atol=1e-5)     # qbar6 needs the images
     for data in results[1:]:
         np.testing.assert_allclose(data, ref, rtol=0, atol=1e-12)
+
+
+EMPTY_RANK = """units metal
+atom_style atomic
+boundary p p p
+processors 2 1 1
+lattice fcc 1.6
+region box block 0 8 0 4 0 4
+region slab block 0 3.9 0 4 0 4
+create_box 1 box
+create_atoms 1 region slab
+mass 1 1.0
+pair_style zero 2.0
+pair_coeff * *
+comm_modify cutoff 8.0
+compute bv all boop/atom degrees 2 4 6 voronoi yes
+run 0
+write_dump all custom empty.dump id c_bv[*] modify sort id format float %.17g
+"""
+
+
+def test_boop_voronoi_rank_without_atoms(tmp_path):
+    """A slab in one half of the box: with 'processors 2 1 1' rank 1 owns no atoms.  The
+    Voronoi neighbours must not hang (a reduction all ranks enter) and equal 1 rank's."""
+    import os
+    out = []
+    for n in (1, 2):
+        d = tmp_path / f"np{n}"
+        d.mkdir()
+        text = EMPTY_RANK if n == 2 else EMPTY_RANK.replace("processors 2 1 1\n", "")
+        log = run_lmp(f"plugin load {os.environ['AMORPH_PLUGIN']}\n" + text, d, nprocs=n, timeout=120)
+        assert f"on {n} procs" in log or n == 1
+        out.append(read_dump(d / "empty.dump"))
+    (c1, d1), (c2, d2) = out
+    assert len(d1) > 0 and d1[:, -1].max() >= 12
+    np.testing.assert_allclose(d2, d1, rtol=0, atol=1e-12)

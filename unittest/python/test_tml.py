@@ -250,3 +250,26 @@ def test_auc_matches_mann_whitney():
     a, b = rng.normal(0, 1, 300).round(1), rng.normal(0.5, 1, 200).round(1)   # with ties
     u = mannwhitneyu(b, a).statistic
     assert tml.auc(a, b) == pytest.approx(u / (len(a) * len(b)), abs=1e-12)
+
+
+def test_floor_follows_unit_style(lmp, tmp_path):
+    """In si units squared displacements are ~1e-22 m^2: the default floor (1e-10 A^2 =
+    1e-30 m^2) must not swallow them; the features equal log10(dr^2/T) exactly."""
+    dt = 1.0e-15
+    lmp.command("units si")
+    lmp.command("atom_style atomic")
+    lmp.command("region box block 0 1e-9 0 1e-9 0 1e-9")
+    lmp.command("create_box 1 box")
+    lmp.command("mass 1 1.0e-25")
+    lmp.command("create_atoms 1 random 10 4711 NULL")
+    lmp.command("comm_modify cutoff 1e-10")
+    lmp.command("velocity all set 120.0 -80.0 50.0")
+    lmp.command(f"timestep {dt}")
+    lmp.command("fix nve all nve")
+    lags = [2 * dt, 5 * dt, 10 * dt]
+    lmp.command(f"fix ml all tml temp 300 lags {' '.join(repr(x) for x in lags)} affine keep nwindows 1")
+    lmp.command("run 10")
+    f = np.array(lmp.numpy.extract_fix("ml", 1, 2), copy=True)[:10, 1:]
+    v2 = 120.0 ** 2 + 80.0 ** 2 + 50.0 ** 2
+    want = [np.log10(v2 * L * L / 300.0) for L in lags]
+    np.testing.assert_allclose(f, np.tile(want, (10, 1)), rtol=1e-9)
