@@ -16,6 +16,7 @@
 #include "compute_boop_atom.h"
 
 #include "amorph_compat.h"
+#include "amorph_ghosts.h"
 #include "boop_kernel.h"
 
 #include "atom.h"
@@ -294,6 +295,14 @@ void ComputeBoopAtom::compute_peratom()
 {
   invoked_peratom = update->ntimestep;
 
+  // ghost positions as current as the owned ones (see amorph_ghosts.h); first, since
+  // rebuilding the ghosts between runs may grow the atom arrays
+  // a compute defined after the last run and read at once (e.g. by the Python module) has
+  // not been initialised: its cutoff is unknown
+  if (!(cutsq > 0.0))
+    error->all(FLERR, "Compute boop/atom {} was not initialised: run 0 (or a run) after "
+               "defining it", id);
+  AMORPH::current_ghosts(lmp);
   if (atom->nmax > nmax) {
     memory->destroy(boop);
     memory->destroy(qlm);
@@ -303,9 +312,6 @@ void ComputeBoopAtom::compute_peratom()
     array_atom = boop;
   }
 
-  // ghost positions as current as the local ones (e.g. fix deform remaps local atoms at
-  // the end of a step, after the last forward communication)
-  comm->forward_comm();
   if (mode == NEIGH_VORONOI) {
     voronoi_neighbors();
   } else {

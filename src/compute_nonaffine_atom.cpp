@@ -41,6 +41,7 @@
 #include "fix_nonaffine_ref.h"
 
 #include "amorph_compat.h"
+#include "amorph_ghosts.h"
 #include "nonaffine_kernel.h"
 
 #include "atom.h"
@@ -322,6 +323,9 @@ void ComputeNonaffineAtom::track_box()
 
 void ComputeNonaffineAtom::prepare_frame()
 {
+  // ghost positions as current as the owned ones (see amorph_ghosts.h); first, since
+  // rebuilding the ghosts between runs may grow the atom arrays
+  AMORPH::current_ghosts(lmp);
   if (atom->nmax > nmax) {
     memory->destroy(out);
     memory->destroy(xr);
@@ -331,9 +335,6 @@ void ComputeNonaffineAtom::prepare_frame()
     array_atom = out;
   }
   track_box();
-  // during a run, ghost positions may lag behind a box change made after the last
-  // communication (fix deform remaps only owned atoms at the end of a step): refresh them
-  if (update->whichflag) comm->forward_comm();
   double **x0 = store->astore;
   imageint *image = atom->image;
   const double *h0 = ref->h0;

@@ -96,3 +96,31 @@ def test_paper_workflow_tiny(tmp_path):
     assert len(d) == 400 and np.all(np.isfinite(d))
     tml = d[:, cols.index("f_ml")]
     assert np.all((tml >= 100) & (tml <= 1700))
+
+
+def test_reproduce_driver_tiny(tmp_path):
+    """examples/paper/reproduce.sh at its tiny size (400 atoms, minutes): the whole chain
+    (glass, training, model with class selection, creep at 2.2 and 2.3 GPa, acoustic
+    loading at two frequencies) and the analysis that writes the reproduction table."""
+    import json
+    env = clean_mpi_env()
+    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
+    env["PATH"] = os.path.dirname(os.environ["AMORPH_LMP"]) + os.pathsep + env["PATH"]
+    env.update(AMORPH_REPRO="tiny", AMORPH_REPRO_OUT=str(tmp_path / "r"), AMORPH_NP="1")
+    env.pop("AMORPH_REPRO_PUBLISH", None)
+    r = subprocess.run(["bash", os.path.join(PAPER, "reproduce.sh")], capture_output=True, text=True,
+                       env=env, timeout=1200)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    rep = tmp_path / "r" / "report"
+    res = json.load(open(rep / "results.json"))
+    assert res["natoms"] == 400 and np.isfinite(res["tg_K"])
+    assert len(res["fig1_all"]["classes"]) == 7 and 100.0 in res["model"]["classes"]
+    names = [row[0] for row in res["rows"]]
+    for key in ("Tg from V(T)", "Fig. 1", "creep 2.2 GPa", "creep 2.3 GPa", "acoustic: strain amplitude",
+                "Fig. 5", "Fig. 6"):
+        assert any(n.startswith(key) for n in names), key
+    assert all(row[3] in ("yes", "no", "partly", "–") for row in res["rows"])
+    table = open(rep / "table.rst").read()
+    assert table.count("   * - ") == len(res["rows"]) + 1
+    for png in ("repro_vt", "repro_fig1", "repro_creep", "repro_acoustic", "repro_rho", "repro_boo"):
+        assert open(rep / f"{png}.png", "rb").read(8) == b"\x89PNG\r\n\x1a\n"
