@@ -24,30 +24,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from amorph import read_dump_frames as read_dump  # noqa: E402
 from amorph.analysis import glass_transition  # noqa: E402
 
 TG = 685.0          # K, glass transition temperature of Cu50Zr50 (the paper)
 SLICE = 3.85        # A, slice thickness of the paper's T_ML maps
-
-
-def read_dump(path):
-    """All snapshots of a text `dump custom` file: list of (step, box (3x2), columns, data)."""
-    frames = []
-    with open(path) as f:
-        lines = f.read().splitlines()
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith("ITEM: TIMESTEP"):
-            step = int(lines[i + 1])
-            n = int(lines[i + 3])
-            box = np.array([[float(v) for v in lines[i + 5 + k].split()[:2]] for k in range(3)])
-            cols = lines[i + 8].split()[2:]
-            data = np.loadtxt(lines[i + 9:i + 9 + n], ndmin=2)
-            frames.append((step, box, cols, data))
-            i += 9 + n
-        else:
-            i += 1
-    return frames
 
 
 def fit_sine(t, y, f):

@@ -57,3 +57,28 @@ def peratom(lmp, compute_id, ncol=None):
     data = lmp.gather(f"c_{compute_id}", 1, max(ncol, 1))
     arr = np.ctypeslib.as_array(data, shape=(natoms * max(ncol, 1),)).copy()
     return arr if ncol == 0 else arr.reshape(natoms, ncol)
+
+
+def read_dump_frames(path):
+    """All snapshots of a text ``dump custom`` file (or ``write_dump``): a list of
+    (step, box, columns, data), box = [[xlo, xhi], [ylo, yhi], [zlo, zhi]] (the bounds as
+    written, for triclinic boxes the bounding box), data = (natoms, ncolumns) rows sorted by
+    atom ID when there is an ``id`` column."""
+    frames = []
+    with open(path) as f:
+        lines = f.read().splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("ITEM: TIMESTEP"):
+            step = int(lines[i + 1])
+            n = int(lines[i + 3])
+            box = np.array([[float(v) for v in lines[i + 5 + k].split()[:2]] for k in range(3)])
+            cols = lines[i + 8].split()[2:]
+            data = np.loadtxt(lines[i + 9:i + 9 + n], ndmin=2).reshape(n, len(cols))
+            if "id" in cols:
+                data = data[np.argsort(data[:, cols.index("id")], kind="stable")]
+            frames.append((step, box, cols, data))
+            i += 9 + n
+        else:
+            i += 1
+    return frames
