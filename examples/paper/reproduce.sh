@@ -4,7 +4,7 @@
 # then the analysis (reproduce.py): figures and the paper-vs-AMORPH table of
 # doc/src/Reproduction.rst.
 #
-#   bash reproduce.sh                      # 1000 atoms, about 70-90 minutes on 2 cores
+#   bash reproduce.sh                      # 1000 atoms; see the note on its duration below
 #   AMORPH_REPRO=tiny bash reproduce.sh    # 400 atoms, minutes: the chain keeps working (CI)
 #   AMORPH_REPRO_PUBLISH=1 bash reproduce.sh   # also copy figures + table to doc/src/reproduction
 #
@@ -18,6 +18,9 @@
 #             T_ML windows every 40 ps, D2min etc. over 40 ps, bond order at the end
 #   acoustic  sigma0 = 1.6 GPa at 2e10 and 1e11 Hz, 400 ps at 100 K (paper: 800 ps)
 # Independent runs go two at a time on one MPI rank each (AMORPH_JOBS, default 2).
+# Duration: the MD is about 2,900 ps of a 1000-atom EAM glass, ~75-90 minutes on 2 idle
+# cores by the measured single-rank rate (186 steps/s); the one run so far (all but the
+# acoustic stage, on a machine also used for other work) took 126 minutes.
 # Outputs: $AMORPH_REPRO_OUT (default examples/paper/reproduction-<size>): the outputs of the
 # inputs in this folder, model.json/fig1 files, report/ (PNGs, table.rst, results.json).
 set -euo pipefail
