@@ -15,6 +15,7 @@
 
 #include "compute_boop_atom.h"
 
+#include "amorph_args.h"
 #include "amorph_compat.h"
 #include "amorph_ghosts.h"
 #include "boop_kernel.h"
@@ -65,9 +66,10 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
 
   degrees = {4, 6};
   const std::string style = "Compute boop/atom";
+  const AMORPH::StyleArgs args(lmp, style);
   auto yesno = [&](int iarg, const char *kw) {
     if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " " + kw, error);
-    return utils::logical(FLERR, arg[iarg + 1], false, lmp) ? 1 : 0;
+    return args.logical(kw, arg[iarg + 1]) ? 1 : 0;
   };
 
   int nmodes = 0;
@@ -76,12 +78,12 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
     const std::string kw = arg[iarg];
     if (kw == "degrees") {
       if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " degrees", error);
-      int n = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
+      int n = args.integer("degrees", arg[iarg + 1]);
       if (n <= 0) error->all(FLERR, "{}: number of degrees must be > 0, got {}", style, n);
       if (iarg + 2 + n > narg) utils::missing_cmd_args(FLERR, style + " degrees", error);
       degrees.clear();
       for (int k = 0; k < n; ++k) {
-        int l = utils::inumeric(FLERR, arg[iarg + 2 + k], false, lmp);
+        int l = args.integer("degrees", arg[iarg + 2 + k]);
         if (l < 0 || l > AMORPH::boop::LMAX)
           error->all(FLERR, "{}: degree l = {} out of range 0..{}", style, l, AMORPH::boop::LMAX);
         if (std::find(degrees.begin(), degrees.end(), l) != degrees.end())
@@ -91,7 +93,7 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       iarg += 2 + n;
     } else if (kw == "cutoff") {
       if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " cutoff", error);
-      cutoff = utils::numeric(FLERR, arg[iarg + 1], false, lmp);
+      cutoff = args.number("cutoff", arg[iarg + 1]);
       if (cutoff <= 0.0) error->all(FLERR, "{}: cutoff must be > 0, got {}", style, cutoff);
       iarg += 2;
     } else if (kw == "nnn") {
@@ -99,7 +101,7 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       if (strcmp(arg[iarg + 1], "NULL") == 0) {
         mode = NEIGH_CUTOFF;
       } else {
-        nnn = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
+        nnn = args.integer("nnn", arg[iarg + 1]);
         if (nnn <= 0) error->all(FLERR, "{}: nnn must be > 0 or NULL, got {}", style, nnn);
         mode = NEIGH_NNN;
         ++nmodes;
@@ -114,7 +116,7 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
     } else if (kw == "voronoi") {
       if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " voronoi", error);
       const std::string v = arg[iarg + 1];
-      if (v == "area" || utils::logical(FLERR, v, false, lmp)) {
+      if (v == "area" || args.logical("voronoi", v.c_str())) {
 #ifndef AMORPH_HAVE_VORO
         error->all(FLERR, "{}: keyword voronoi needs voro++, but AMORPH was built without it "
                    "(install voro++, e.g. Debian voro++-dev, and rebuild)", style);
@@ -147,8 +149,8 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       } else {
         if (iarg + 2 >= narg) utils::missing_cmd_args(FLERR, style + " bonds", error);
         bondflag = 1;
-        bond_l = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
-        bond_threshold = utils::numeric(FLERR, arg[iarg + 2], false, lmp);
+        bond_l = args.integer("bonds", arg[iarg + 1]);
+        bond_threshold = args.number("bonds", arg[iarg + 2]);
         if (bond_threshold < -1.0 || bond_threshold > 1.0)
           error->all(FLERR, "{}: bonds threshold must be in [-1,1], got {}", style, bond_threshold);
         iarg += 3;

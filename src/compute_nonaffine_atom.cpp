@@ -40,8 +40,10 @@
 #include "compute_nonaffine_atom.h"
 #include "fix_nonaffine_ref.h"
 
+#include "amorph_args.h"
 #include "amorph_compat.h"
 #include "amorph_ghosts.h"
+#include "box_frame.h"
 #include "nonaffine_kernel.h"
 
 #include "atom.h"
@@ -109,16 +111,17 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
     error->all(FLERR, "{}: 2d simulations are not supported (the deformation gradient is 3x3)",
                STYLE);
 
+  const AMORPH::StyleArgs args(lmp, STYLE);
   if (narg < 5) utils::missing_cmd_args(FLERR, "compute nonaffine/atom", error);
   if (strcmp(arg[3], "cutoff") != 0)
     error->all(FLERR, "{}: expected 'cutoff rc' after the style name, got '{}'", STYLE, arg[3]);
-  cutoff = utils::numeric(FLERR, arg[4], false, lmp);
+  cutoff = args.number("cutoff", arg[4]);
   if (!(cutoff > 0.0)) error->all(FLERR, "{}: cutoff must be > 0, got {}", STYLE, arg[4]);
   cutsq = cutoff * cutoff;
 
   auto yesno = [&](int iarg, const char *kw) {
     if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, std::string(STYLE) + " " + kw, error);
-    return utils::logical(FLERR, arg[iarg + 1], false, lmp) ? 1 : 0;
+    return args.logical(kw, arg[iarg + 1]) ? 1 : 0;
   };
   int iarg = 5;
   while (iarg < narg) {
@@ -132,7 +135,7 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
       } else if (v == "every") {
         if (iarg + 2 >= narg)
           utils::missing_cmd_args(FLERR, std::string(STYLE) + " reset every", error);
-        reset_every = utils::bnumeric(FLERR, arg[iarg + 2], false, lmp);
+        reset_every = args.big("reset every", arg[iarg + 2]);
         if (reset_every <= 0)
           error->all(FLERR, "{}: reset every N needs N > 0, got {}", STYLE, arg[iarg + 2]);
         reset_mode = RESET_EVERY;
@@ -290,9 +293,7 @@ void ComputeNonaffineAtom::set_arrays(int i)
 
 /* ----------------------------------------------------------------------
    box flips (triclinic) change the lattice basis: apply the same change
-   to the reference box.  A flip changes yz by p*yprd (and xz by p*xy),
-   xz by n*xprd, xy by m*xprd (fix deform, fix nh); continuous changes
-   between two checks are far smaller than half a box length.
+   to the reference box (flips detected as in kernels/box_frame.h)
 ------------------------------------------------------------------------- */
 
 void ComputeNonaffineAtom::track_box()
@@ -301,13 +302,9 @@ void ComputeNonaffineAtom::track_box()
   double *hl = ref->hlast;
   double *h0 = ref->h0;
   if (domain->triclinic) {
-    long p = 0, n = 0, m = 0;
-    if (domain->yperiodic && h[1] > 0.0) p = std::lround((h[3] - hl[3]) / h[1]);
-    if (domain->xperiodic && h[0] > 0.0) {
-      n = std::lround((h[4] - hl[4] - p * hl[5]) / h[0]);
-      m = std::lround((h[5] - hl[5]) / h[0]);
-    }
-    if (p || n || m) {
+    const AMORPH::box::Flip f = AMORPH::box::detect_flip(h, hl, domain->xperiodic, domain->yperiodic);
+    const long p = f.p, n = f.n, m = f.m;
+    if (f.any()) {
       h0[4] += p * h0[5] + n * h0[0];    // c0 += p b0 + n a0 (old b0)
       h0[3] += p * h0[1];
       h0[5] += m * h0[0];    // b0 += m a0

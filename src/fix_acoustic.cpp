@@ -27,6 +27,7 @@
 
 #include "fix_acoustic.h"
 
+#include "amorph_args.h"
 #include "amorph_compat.h"
 #include "dma_kernel.h"
 
@@ -150,6 +151,7 @@ struct FixAcoustic::Settings {
   {
     Error *error = lmp->error;
     const std::string style = "Fix acoustic";
+    const AMORPH::StyleArgs args(lmp, style);
     if (narg < 6) utils::missing_cmd_args(FLERR, "fix acoustic", error);
 
     const std::string ax = arg[3];
@@ -176,7 +178,7 @@ struct FixAcoustic::Settings {
     auto need = [&](int n, const char *what) {
       if (iarg + n > narg) utils::missing_cmd_args(FLERR, style + " " + what, error);
     };
-    auto num = [&](int k) { return utils::numeric(FLERR, arg[iarg + k], false, lmp); };
+    auto num = [&](int k) { return args.number(wname, arg[iarg + k]); };
     try {
       if (wname == "sine") {
         need(4, "sine");
@@ -189,7 +191,7 @@ struct FixAcoustic::Settings {
         iarg += 4;
       } else if (wname == "trapezoid") {
         need(7, "trapezoid");
-        const int nc = utils::inumeric(FLERR, arg[iarg + 6], false, lmp);
+        const int nc = args.integer("trapezoid ncycles", arg[iarg + 6]);
         wave = Waveform(Trapezoid(num(0), num(1), num(2), num(3), num(4), num(5), nc));
         kind = WAVE_TRAPEZOID;
         period = wave.period();
@@ -226,22 +228,28 @@ struct FixAcoustic::Settings {
       };
       if (kw == "temp") {
         vals(3);
-        for (int k = 0; k < 3; ++k) temp[k] = arg[iarg + 1 + k];
+        for (int k = 0; k < 3; ++k) {
+          temp[k] = arg[iarg + 1 + k];
+          if (k < 2 && !(args.number("temp", arg[iarg + 1 + k]) > 0.0))
+            error->all(FLERR, "{}: temp must be > 0, got {}", style, temp[k]);
+        }
+        if (!(args.number("temp", arg[iarg + 3]) > 0.0))
+          error->all(FLERR, "{}: temp damping must be > 0, got {}", style, temp[2]);
         have_temp = true;
         iarg += 4;
       } else if (kw == "pdamp") {
         vals(1);
         pdamp = arg[iarg + 1];
-        const double pd = utils::numeric(FLERR, pdamp, false, lmp);
+        const double pd = args.number("pdamp", pdamp.c_str());
         if (!(pd > 0.0)) error->all(FLERR, "{}: pdamp must be > 0, got {}", style, pdamp);
         iarg += 2;
       } else if (kw == "lateral") {
         vals(1);
-        p_lat = utils::numeric(FLERR, arg[iarg + 1], false, lmp);
+        p_lat = args.number("lateral", arg[iarg + 1]);
         iarg += 2;
       } else if (kw == "period") {
         vals(1);
-        period = utils::numeric(FLERR, arg[iarg + 1], false, lmp);
+        period = args.number("period", arg[iarg + 1]);
         if (!(period > 0.0))
           error->all(FLERR, "{}: period must be > 0, got {}", style, arg[iarg + 1]);
         have_period = true;
@@ -273,7 +281,10 @@ struct FixAcoustic::Settings {
     Domain *domain = lmp->domain;
     if (domain->dimension != 3) error->all(FLERR, "{} requires a 3d simulation", style);
     if (domain->triclinic)
-      error->all(FLERR, "{} requires an orthogonal simulation box (triclinic is not supported)",
+      error->all(FLERR,
+                 "{} requires an orthogonal simulation box: with tilt factors the stress targets "
+                 "and the uniaxial strain are not those of the loading axis (see the fix "
+                 "acoustic doc page, Restrictions, for the reasons and what to do instead)",
                  style);
     if (!domain->periodicity[axis])
       error->all(FLERR, "{}: loading axis {} is not periodic", style, AXES[axis]);
@@ -381,7 +392,8 @@ void FixAcoustic::init()
   if (utils::strmatch(update->integrate_style, "^respa"))
     error->all(FLERR, "Fix acoustic does not support run_style respa");
   if (domain->triclinic)
-    error->all(FLERR, "Fix acoustic requires an orthogonal simulation box");
+    error->all(FLERR, "Fix acoustic requires an orthogonal simulation box (see the fix "
+               "acoustic doc page, Restrictions)");
   if (control == STRAIN && !rfix.empty())
     error->all(FLERR, "Fix acoustic: strain control does not support rigid bodies");
 

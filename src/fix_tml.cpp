@@ -30,6 +30,7 @@
 
 #include "fix_tml.h"
 
+#include "amorph_args.h"
 #include "amorph_compat.h"
 #include "tml_check.h"
 #include "tml_model.h"
@@ -62,7 +63,7 @@ using namespace FixConst;
 namespace TML = AMORPH::tml;
 
 static const char STYLE[] = "Fix tml";
-static constexpr int RESTART_VERSION = 3;    // 2: without origins (one origin)
+static constexpr int RESTART_VERSION = 4;    // 3: without the continuous box; 2: one origin
 
 static const char cite_tml[] =
     "fix tml (AMORPH): machine-learned temperature T_ML\n\n"
@@ -93,6 +94,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   if (narg < 5) utils::missing_cmd_args(FLERR, "fix tml", error);
 
   nthreads = std::max(1, comm->nthreads);
+  const AMORPH::StyleArgs args(lmp, STYLE);
   int lags_given = 0, k_given = 0, every_given = 0;
   std::vector<std::string> model_files;
   int model_from_features = 0;
@@ -129,7 +131,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
         temp_id = v.substr(2);
       } else {
         temp_mode = TEMP_CONST;
-        temp_const = utils::numeric(FLERR, v, false, lmp);
+        temp_const = args.number("temp", v.c_str());
         if (!(temp_const > 0.0) || !std::isfinite(temp_const))
           error->all(FLERR, "{}: temp must be > 0, got {}", STYLE, v);
       }
@@ -139,7 +141,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       if (j == iarg + 1) error->all(FLERR, "{}: lags needs at least one lag time", STYLE);
       lags.clear();
       for (int a = iarg + 1; a < j; ++a) {
-        const double v = utils::numeric(FLERR, arg[a], false, lmp);
+        const double v = args.number("lags", arg[a]);
         if (!(v > 0.0) || !std::isfinite(v))
           error->all(FLERR, "{}: lag times must be > 0, got {}", STYLE, arg[a]);
         if (!lags.empty() && !(v > lags.back()))
@@ -151,18 +153,18 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       iarg = j;
     } else if (kw == "every") {
       need(iarg, 1, "every");
-      every = utils::bnumeric(FLERR, arg[iarg + 1], false, lmp);
+      every = args.big("every", arg[iarg + 1]);
       if (every <= 0) error->all(FLERR, "{}: every must be > 0 steps, got {}", STYLE, arg[iarg + 1]);
       every_given = 1;
       iarg += 2;
     } else if (kw == "start") {
       need(iarg, 1, "start");
-      start = utils::bnumeric(FLERR, arg[iarg + 1], false, lmp);
+      start = args.big("start", arg[iarg + 1]);
       if (start < 0) error->all(FLERR, "{}: start must be >= 0, got {}", STYLE, arg[iarg + 1]);
       iarg += 2;
     } else if (kw == "nwindows") {
       need(iarg, 1, "nwindows");
-      nwindows_max = utils::bnumeric(FLERR, arg[iarg + 1], false, lmp);
+      nwindows_max = args.big("nwindows", arg[iarg + 1]);
       if (nwindows_max < 0)
         error->all(FLERR, "{}: nwindows must be >= 0, got {}", STYLE, arg[iarg + 1]);
       iarg += 2;
@@ -175,7 +177,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       iarg += 2;
     } else if (kw == "label") {
       need(iarg, 1, "label");
-      label = utils::numeric(FLERR, arg[iarg + 1], false, lmp);
+      label = args.number("label", arg[iarg + 1]);
       if (!std::isfinite(label)) error->all(FLERR, "{}: label must be finite", STYLE);
       label_given = 1;
       iarg += 2;
@@ -200,47 +202,47 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       iarg += 2;
     } else if (kw == "k") {
       need(iarg, 1, "k");
-      const int kv = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
+      const int kv = args.integer("k", arg[iarg + 1]);
       if (kv <= 0) error->all(FLERR, "{}: k must be > 0, got {}", STYLE, arg[iarg + 1]);
       kneigh = (unsigned) kv;
       k_given = 1;
       iarg += 2;
     } else if (kw == "threshold") {
       need(iarg, 1, "threshold");
-      threshold = utils::numeric(FLERR, arg[iarg + 1], false, lmp);
+      threshold = args.number("threshold", arg[iarg + 1]);
       threshold_given = 1;
       iarg += 2;
     } else if (kw == "floor") {
       need(iarg, 1, "floor");
-      dr2_floor = utils::numeric(FLERR, arg[iarg + 1], false, lmp);
+      dr2_floor = args.number("floor", arg[iarg + 1]);
       if (!(dr2_floor > 0.0) || !std::isfinite(dr2_floor))
         error->all(FLERR, "{}: floor must be > 0, got {}", STYLE, arg[iarg + 1]);
       floor_given = 1;
       iarg += 2;
     } else if (kw == "features") {
       need(iarg, 1, "features");
-      features_flag = utils::logical(FLERR, arg[iarg + 1], false, lmp) ? 1 : 0;
+      features_flag = args.logical("features", arg[iarg + 1]) ? 1 : 0;
       iarg += 2;
     } else if (kw == "affine") {
       affine_remove = 1 - pick(iarg, "affine", "remove", "keep");
       iarg += 2;
     } else if (kw == "threads") {
       need(iarg, 1, "threads");
-      nthreads = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
+      nthreads = args.integer("threads", arg[iarg + 1]);
       if (nthreads <= 0) error->all(FLERR, "{}: threads must be > 0, got {}", STYLE, arg[iarg + 1]);
       iarg += 2;
     } else if (kw == "check") {
       need(iarg, 1, "check");
-      check_per_class = utils::bnumeric(FLERR, arg[iarg + 1], false, lmp);
+      check_per_class = args.big("check", arg[iarg + 1]);
       if (check_per_class < 0)
         error->all(FLERR, "{}: check must be >= 0 instances per class, got {}", STYLE, arg[iarg + 1]);
       iarg += 2;
     } else if (kw == "origins") {
       need(iarg, 2, "origins");
-      norigins = utils::inumeric(FLERR, arg[iarg + 1], false, lmp);
+      norigins = args.integer("origins", arg[iarg + 1]);
       if (norigins < 1 || norigins > 1000)
         error->all(FLERR, "{}: origins M must be between 1 and 1000, got {}", STYLE, arg[iarg + 1]);
-      origin_dt = utils::numeric(FLERR, arg[iarg + 2], false, lmp);
+      origin_dt = args.number("origins", arg[iarg + 2]);
       if (!(origin_dt > 0.0) || !std::isfinite(origin_dt))
         error->all(FLERR, "{}: origins spacing must be > 0, got {}", STYLE, arg[iarg + 2]);
       iarg += 3;
@@ -326,6 +328,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
 
   // ---- lags in steps, window schedule
   dt_defined = update->dt;
+  cbox.reset(domain->h);
   check_timestep("defined");
   build_events();
   const bigint L = ev_off.back();    // window length: last origin + longest lag
@@ -589,25 +592,24 @@ void FixTML::check_timestep(const char *when)
 {
   const double dt = update->dt;
   if (!(dt > 0.0)) error->all(FLERR, "{}: timestep must be > 0", STYLE);
+  // a time (lag or origin spacing) as a whole number of steps
+  auto whole_steps = [&](double t, const char *what) {
+    const double r = t / dt;
+    const bigint s = (bigint) std::llround(r);
+    if (s < 1 || std::fabs(s * dt - t) > 1.0e-6 * t)
+      error->all(FLERR, "{}: {} {} is not a multiple of the timestep {} ({}/dt = {}); choose "
+                 "times that are whole numbers of steps", STYLE, what, t, dt, what, r);
+    return s;
+  };
   std::vector<bigint> steps;
   for (double lag : lags) {
-    const double r = lag / dt;
-    const bigint s = (bigint) std::llround(r);
-    if (s < 1 || std::fabs(s * dt - lag) > 1.0e-6 * lag)
-      error->all(FLERR, "{}: lag {} is not a multiple of the timestep {} (lag/dt = {}); choose lags "
-                 "that are whole numbers of steps", STYLE, lag, dt, r);
+    const bigint s = whole_steps(lag, "lag");
     if (!steps.empty() && s <= steps.back())
       error->all(FLERR, "{}: lags {} and {} are the same number of steps ({})", STYLE,
                  lags[steps.size() - 1], lag, s);
     steps.push_back(s);
   }
-  bigint osteps = 0;
-  if (norigins > 1) {
-    osteps = (bigint) std::llround(origin_dt / dt);
-    if (osteps < 1 || std::fabs(osteps * dt - origin_dt) > 1.0e-6 * origin_dt)
-      error->all(FLERR, "{}: origins spacing {} is not a multiple of the timestep {}", STYLE,
-                 origin_dt, dt);
-  }
+  const bigint osteps = norigins > 1 ? whole_steps(origin_dt, "origins spacing") : 0;
   if (!lag_steps.empty() && (steps != lag_steps || osteps != origin_steps))
     error->all(FLERR, "{}: the timestep changed from {} (when the fix was {}) to {}: the lags would "
                "change; define the fix after the timestep command", STYLE, dt_defined, when, dt);
@@ -695,12 +697,37 @@ void FixTML::setup(int /*vflag*/)
   if (dropped && comm->me == 0)
     error->warning(FLERR, "{} {}: the time step jumped to {}: windows in progress were dropped",
                    STYLE, id, t);
+  track_box(true);
   process_step();
 }
 
 void FixTML::end_of_step()
 {
-  if (update->ntimestep == next_event) process_step();
+  const bool event = update->ntimestep == next_event;
+  track_box(event);
+  if (event) process_step();
+}
+
+/* ----------------------------------------------------------------------
+   affine remove: follow the box every step (flips of triclinic boxes, see
+   kernels/box_frame.h) and, at events, the frame in which positions are kept:
+   the continuous box, with shrink-wrapped dimensions as Cartesian coordinates
+------------------------------------------------------------------------- */
+
+void FixTML::track_box(bool frame_needed)
+{
+  if (!affine_remove) return;
+  if (domain->triclinic) cbox.update(domain->h, domain->xperiodic, domain->yperiodic);
+  if (!frame_needed) return;
+  bool shrink[3];
+  for (int d = 0; d < 3; ++d) shrink[d] = domain->boundary[d][0] >= 2 || domain->boundary[d][1] >= 2;
+  double hc[6];
+  for (int k = 0; k < 6; ++k) hc[k] = domain->triclinic ? cbox.hc()[k] : domain->h[k];
+  try {
+    frame = AMORPH::box::affine_frame(hc, domain->boxlo, shrink);
+  } catch (std::exception &e) {
+    error->all(FLERR, "{} {}: {}", STYLE, id, e.what());
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -810,12 +837,7 @@ void FixTML::reference_coords(int i, double *out) const
     for (int d = 0; d < 3; ++d) out[d] = xu[d];
     return;
   }
-  const double *hi = domain->h_inv;
-  const double dx = xu[0] - domain->boxlo[0], dy = xu[1] - domain->boxlo[1],
-               dz = xu[2] - domain->boxlo[2];
-  out[0] = hi[0] * dx + hi[5] * dy + hi[4] * dz;
-  out[1] = hi[1] * dy + hi[3] * dz;
-  out[2] = hi[2] * dz;
+  frame.fractional(xu, out);
 }
 
 void FixTML::start_window(int s)
@@ -850,20 +872,15 @@ void FixTML::record_origin(int s, int j)
 void FixTML::record_lag(int s, int j, int k)
 {
   const int nlocal = atom->nlocal, base = s * slot_cols;
-  const double *H = domain->h;
-  double c[3];
+  double c[3], ds[3], dx[3];
   for (int i = 0; i < nlocal; ++i) {
     double *h = hist[i] + base;
     if (h[3] == 0.0) continue;
     const double *r = origin_ref(h, j);
     reference_coords(i, c);
-    double dx = c[0] - r[0], dy = c[1] - r[1], dz = c[2] - r[2];
-    if (affine_remove) {    // fractional -> Cartesian with the current box
-      dx = H[0] * dx + H[5] * dy + H[4] * dz;
-      dy = H[1] * dy + H[3] * dz;
-      dz = H[2] * dz;
-    }
-    h[4 + k] += dx * dx + dy * dy + dz * dz;    // sum over the origins
+    for (int a = 0; a < 3; ++a) ds[a] = dx[a] = c[a] - r[a];
+    if (affine_remove) frame.cartesian(ds, dx);    // fractional -> Cartesian, current frame
+    h[4 + k] += dx[0] * dx[0] + dx[1] * dx[1] + dx[2] * dx[2];    // sum over the origins
   }
 }
 
@@ -1107,6 +1124,7 @@ void FixTML::write_restart(FILE *fp)
     list.push_back((double) slot_tcount[s]);
     list.push_back((double) slot_next[s]);
   }
+  for (int k = 3; k < 6; ++k) list.push_back(cbox.hc()[k]);    // version 4
   int size = (int) (list.size() * sizeof(double));
   fwrite(&size, sizeof(int), 1, fp);
   fwrite(list.data(), sizeof(double), list.size(), fp);
@@ -1117,7 +1135,7 @@ void FixTML::restart(char *buf)
   auto *list = (double *) buf;
   std::size_t m = 0;
   const int version = (int) list[m++];
-  if (version != RESTART_VERSION && version != 2)
+  if (version < 2 || version > RESTART_VERSION)
     error->all(FLERR, "{} {}: unsupported restart data version {}", STYLE, id, version);
   const std::size_t d = (std::size_t) list[m++];
   std::vector<bigint> steps(d);
@@ -1156,6 +1174,11 @@ void FixTML::restart(char *buf)
     slot_tcount[s] = (int) list[m++];
     slot_next[s] = (int) list[m++];
   }
+  // the continuous box tilts the windows in progress refer to (older files: the box)
+  double tilt[3] = {domain->h[3], domain->h[4], domain->h[5]};
+  if (version >= 4)
+    for (double &v : tilt) v = list[m++];
+  cbox.restore(domain->h, tilt);
 }
 
 double FixTML::memory_usage()

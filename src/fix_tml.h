@@ -22,6 +22,8 @@ FixStyle(tml,FixTML);
 
 #include "fix.h"
 
+#include "box_frame.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +82,8 @@ class FixTML : public Fix {
   int floor_given;
   int features_flag;
   int affine_remove;    // 1: displacements relative to the box's affine deformation
+  AMORPH::box::ContinuousBox cbox;    // the box without its flips (affine_remove)
+  AMORPH::box::Frame frame;           // affine frame of the current step (affine_remove)
   int nthreads;
   int norigins;              // time origins per window (1: the paper's single origin)
   double origin_dt;          // spacing of the origins (time units)
@@ -130,6 +134,7 @@ class FixTML : public Fix {
   double sample_temperature();
   void process_step();
   void reference_coords(int i, double *out) const;
+  void track_box(bool frame_needed);
   void check_temp_source();
   void start_window(int slot);
   void build_events();

@@ -379,3 +379,16 @@ TEST_F(AcousticTest, NonPeriodicAxisIsAnError)
   EXPECT_LMP_ERROR(cmd("fix 1 all acoustic x stress sine 1000 1 0 0" + tail),
                    "lateral axis z is not periodic");
 }
+
+// triclinic boxes are refused by decision (doc: Restrictions); LAMMPS itself refuses to make
+// the box triclinic while the fix exists (change_box with box-changing fixes)
+TEST_F(AcousticTest, TriclinicBoxIsAnError)
+{
+  crystal();
+  const std::string tail = " temp 10 10 0.1 pdamp 0.5";
+  cmd("change_box all triclinic");
+  EXPECT_LMP_ERROR(cmd("fix 1 all acoustic z strain sine 0.001 1 0 0" + tail),
+                   "requires an orthogonal simulation box: with tilt factors");
+  EXPECT_LMP_ERROR(cmd("fix 1 all acoustic x stress sine 1000 1 0 0" + tail),
+                   "requires an orthogonal simulation box: with tilt factors");
+}

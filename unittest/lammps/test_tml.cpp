@@ -169,6 +169,87 @@ TEST_F(TmlTest, AffineBoxDeformation)
   EXPECT_LMP_ERROR(cmd("fix bad all tml temp 300 affine maybe"), "affine must be");
 }
 
+// atoms at rest in a triclinic box sheared by fix deform (remap x) with flips during the
+// windows: with `affine remove` (xz and yz sheared, both flip) the displacements are zero (the
+// floor) before and after the flips, also across a restart written after a flip in the middle
+// of a window; with `affine keep` (xy sheared and flipped) they are the affine displacement
+// dx = xy_rate lag (y - ylo) / yprd.  (The flip arithmetic of all three tilts together, with
+// yz flips that change xz by xy, is in the kernel test of box_frame.)
+TEST_F(TmlTest, TriclinicFlipsDuringWindows)
+{
+  const std::string rfile = tmp("flip.restart");
+  auto system = [&]() {
+    cmds({"units metal", "atom_style atomic", "boundary p p p",
+          "region box prism 0 10 0 10 0 10 4.0 3.5 3.0", "create_box 1 box", "mass 1 1.0",
+          "pair_style zero 2.0", "pair_coeff * *", "timestep 0.001",
+          "create_atoms 1 single 1 1 1", "create_atoms 1 single 9.5 5 2",
+          "create_atoms 1 single 12 9 9", "create_atoms 1 single 6 3 7"});
+  };
+  const double floor_feature = std::log10(TML::DEFAULT_DR2_FLOOR / 300.0);
+  const char *tml = "fix ml all tml temp 300 lags 0.5 1 2 every 500 features yes affine ";
+
+  // remove: xz (flips at 1.25 ps) and yz (flip at 2.9 ps), restart at 2.2 ps (windows open)
+  system();
+  cmds({"change_box all xy final 0.0", "fix def all deform 1 xz erate 0.12 yz erate 0.07 remap x flip yes",
+        std::string(tml) + "remove", "run 2200 post no"});
+  EXPECT_LT(lmp->domain->xz, 0.0) << "xz did not flip";
+  cmd("write_restart " + rfile);
+  TearDown();
+  SetUp();
+  cmds({"read_restart " + rfile, "pair_style zero 2.0", "pair_coeff * *",
+        "fix def all deform 1 xz erate 0.12 yz erate 0.07 remap x flip yes",
+        std::string(tml) + "remove", "run 1800 post no"});
+  EXPECT_LT(lmp->domain->yz, 0.0) << "yz did not flip";
+  EXPECT_EQ(fix("ml")->compute_vector(4), 5.0);    // windows from 0, 0.5, ..., 2 ps: done
+  for (int k = 0; k < 3; ++k) {
+    auto f = peratom("ml", 1 + k);
+    ASSERT_EQ(f.size(), 4u);
+    for (auto &kv : f) EXPECT_NEAR(kv.second, floor_feature, 1e-12) << "atom " << kv.first << " lag " << k;
+  }
+
+  // keep: xy only, the last window (2 - 4 ps) spans the flip at 3 ps with xy0 = 2
+  TearDown();
+  SetUp();
+  system();
+  cmds({"change_box all xy final 2.0 xz final 0.0 yz final 0.0",
+        "fix def all deform 1 xy erate 0.1 remap x flip yes"});
+  std::map<long, double> y;
+  for (int i = 0; i < lmp->atom->nlocal; ++i) y[(long) lmp->atom->tag[i]] = lmp->atom->x[i][1];
+  cmds({std::string(tml) + "keep start 2000 nwindows 1", "run 4000 post no"});
+  EXPECT_LT(lmp->domain->xy, 0.0) << "xy did not flip";
+  EXPECT_EQ(fix("ml")->compute_vector(4), 1.0);
+  const double lags[3] = {0.5, 1.0, 2.0};
+  for (int k = 0; k < 3; ++k) {
+    auto f = peratom("ml", 1 + k);
+    for (auto &kv : f) {
+      const double dx = 1.0 * lags[k] * y[kv.first] / 10.0;    // xy rate 0.1 * 10 A/ps
+      EXPECT_NEAR(kv.second, std::log10(dx * dx / 300.0), 1e-9) << "atom " << kv.first << " lag " << k;
+    }
+  }
+}
+
+// shrink-wrapped z: one atom moves up (fix move), the box follows it; the atoms at rest have
+// zero displacement with `affine remove`, the mover |v| lag
+TEST_F(TmlTest, ShrinkWrappedBoundsAreNoDeformation)
+{
+  cmds({"units metal", "atom_style atomic", "boundary p p s", "region box block 0 10 0 10 0 10",
+        "create_box 1 box", "mass 1 1.0", "pair_style zero 2.0", "pair_coeff * *",
+        "timestep 0.001", "create_atoms 1 single 1 1 1", "create_atoms 1 single 5 5 5",
+        "create_atoms 1 single 3 7 9", "group up id 3", "group rest id 1 2",
+        "fix mv up move linear 0.5 0 20 units box",
+        "fix ml all tml temp 300 lags 0.05 0.1 every 100 features yes", "run 150 post no"});
+  ASSERT_GT(lmp->domain->boxhi[2], 11.0) << "the box did not follow the atom";
+  const double floor_feature = std::log10(TML::DEFAULT_DR2_FLOOR / 300.0);
+  const double lags[2] = {0.05, 0.1};
+  for (int k = 0; k < 2; ++k) {
+    auto f = peratom("ml", 1 + k);
+    EXPECT_NEAR(f[1], floor_feature, 1e-12) << "lag " << k;
+    EXPECT_NEAR(f[2], floor_feature, 1e-12) << "lag " << k;
+    const double dr2 = (0.25 + 400.0) * lags[k] * lags[k];
+    EXPECT_NEAR(f[3], std::log10(dr2 / 300.0), 1e-9) << "lag " << k;
+  }
+}
+
 // training files: one row per atom and window, sorted by atom ID, text and binary agree
 TEST_F(TmlTest, TrainingFiles)
 {

@@ -2,6 +2,7 @@
 """Shared fixtures: a LAMMPS instance (the one built by scripts/setup.sh, never a system
 copy) with the AMORPH plugin loaded, and helpers to run `lmp` under mpirun."""
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -41,7 +42,20 @@ def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600):
     r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=timeout,
                        env=clean_mpi_env())
     assert r.returncode == 0, f"lmp failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
+    assert_ranks(r.stdout, nprocs)
     return r.stdout
+
+
+def assert_ranks(log, nprocs):
+    """The run really used nprocs MPI ranks (a mismatched mpirun starts nprocs serial copies,
+    each printing a 1 by 1 by 1 grid): every processor grid and every "Loop time ... on N
+    procs" line of the log has nprocs ranks, and there is at least one of them."""
+    grids = [int(a) * int(b) * int(c)
+             for a, b, c in re.findall(r"(\d+) by (\d+) by (\d+) MPI processor grid", log)]
+    loops = [int(n) for n in re.findall(r"Loop time of \S+ on (\d+) procs", log)]
+    assert grids or loops, "the log shows neither a processor grid nor a loop time"
+    assert all(g == nprocs for g in grids + loops), \
+        f"expected {nprocs} MPI ranks, the log shows {sorted(set(grids + loops))}"
 
 
 def read_dump(path):
