@@ -1178,7 +1178,8 @@ TEST(TmlRecording, AppendMergesAndRejectsConflicts)
   };
   {
     FeatureSet a = set(AFFINE_KEEP, 3, 1);
-    const std::string msg = thrown<std::invalid_argument>([&] { a.append(set(AFFINE_REMOVE, 3, 2), "b.txt", "a.txt"); });
+    const std::string msg =
+        thrown<std::invalid_argument>([&] { a.append(set(AFFINE_REMOVE, 3, 2), "b.txt", "a.txt"); });
     EXPECT_MSG(msg, "a.txt (affine keep)");
     EXPECT_MSG(msg, "b.txt (affine remove)");
     EXPECT_EQ(a.size(), 4u);    // unchanged
@@ -1186,7 +1187,8 @@ TEST(TmlRecording, AppendMergesAndRejectsConflicts)
   }
   {
     FeatureSet a = set(AFFINE_KEEP, 3, 1);
-    const std::string msg = thrown<std::invalid_argument>([&] { a.append(set(AFFINE_KEEP, 5, 2), "b.txt", "a.txt"); });
+    const std::string msg =
+        thrown<std::invalid_argument>([&] { a.append(set(AFFINE_KEEP, 5, 2), "b.txt", "a.txt"); });
     EXPECT_MSG(msg, "a.txt (origins 3)");
     EXPECT_MSG(msg, "b.txt (origins 5)");
     EXPECT_MSG(msg, "time origins");
