@@ -13,6 +13,11 @@ agglomerative clustering and feature ranking (ReliefF).
 
 Command line:  python3 -m amorph.tml build f1.txt f2.txt -o model.bin [--k 50]
 [--cv 10 --plot fig1.png] [--classes N] [--rank-features]
+               python3 -m amorph.tml classify model.bin features.txt -o tml.out [--k K]
+
+Files record the fix's ``affine`` setting and number of time ``origins`` (format version 2;
+version-1 files read as unknown): merging files recorded differently is an error, and
+classifying features with a model trained differently is an error (affine) or a warning.
 
 Everything standardises with the training mean and the population standard deviation
 (ddof = 0, as scikit-learn's StandardScaler) and predicts T_ML as the uniform mean of the
@@ -31,7 +36,11 @@ import numpy as np
 FEAT_MAGIC = b"AMORPHTMLFEAT\0\0\0"
 MODEL_MAGIC = b"AMORPHTMLMODEL\0\0"
 TEXT_MAGIC = "AMORPH-TML-FEATURES"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2          # written; versions 1 and 2 are read
+AFFINE_UNKNOWN = -1         # Metadata.affine: not recorded (version-1 files)
+AFFINE_KEEP = 0             # displacements with the box's affine deformation
+AFFINE_REMOVE = 1           # without it (fix tml's default)
+_AFFINE_NAMES = {AFFINE_KEEP: "keep", AFFINE_REMOVE: "remove", AFFINE_UNKNOWN: "unknown"}
 DEFAULT_K = 50
 DEFAULT_DR2_FLOOR = 1.0e-10
 LAG_RTOL = 1.0e-6
@@ -48,11 +57,18 @@ def fnv1a64(data, h=14695981039346656037):
     return h
 
 
+def affine_name(affine):
+    """'keep', 'remove' or 'unknown' (as the C++ kernel's affine_name)."""
+    return _AFFINE_NAMES.get(affine, f"invalid ({affine})")
+
+
 @dataclass
 class Metadata:
     units: str
     lags: list
     dr2_floor: float = DEFAULT_DR2_FLOOR
+    affine: int = AFFINE_UNKNOWN     # AFFINE_UNKNOWN, AFFINE_KEEP or AFFINE_REMOVE
+    origins: int = 0                 # time origins per dr2 (M >= 1), 0 = not recorded
 
     def validate(self):
         if not (1 <= len(self.units) <= 15) or any(c.isspace() or not c.isprintable() for c in self.units):
@@ -63,10 +79,85 @@ class Metadata:
             raise ValueError(f"T_ML: lags must be finite and > 0, got {self.lags}")
         if not (math.isfinite(self.dr2_floor) and self.dr2_floor > 0):
             raise ValueError(f"T_ML: dr2_floor must be > 0, got {self.dr2_floor}")
+        if self.affine not in _AFFINE_NAMES:
+            raise ValueError(f"T_ML: affine setting {self.affine} must be -1 (unknown), 0 (keep) or 1 (remove)")
+        if not (0 <= int(self.origins) <= 0xFFFFFFFF) or int(self.origins) != self.origins:
+            raise ValueError(f"T_ML: origins must be an integer between 0 and 4294967295, got {self.origins}")
 
     def compatible(self, other, rtol=LAG_RTOL):
         return (self.units == other.units and len(self.lags) == len(other.lags)
                 and all(abs(a - b) <= rtol * max(abs(a), abs(b)) for a, b in zip(self.lags, other.lags)))
+
+
+def check_recording(meta, affine, origins, what):
+    """How features were recorded (``meta``, e.g. a model's metadata) against how they are
+    recorded now (``affine``, ``origins``), as the C++ kernel's check_recording: raises
+    ValueError if both affine settings are known and differ; returns a list of warnings
+    (possibly empty) for an unrecorded affine setting or origins count (version-1 files)
+    and for a different number of origins."""
+    if affine not in _AFFINE_NAMES:
+        raise ValueError(f"T_ML check_recording: affine setting {affine} must be -1 (unknown), "
+                         "0 (keep) or 1 (remove)")
+    if meta.affine not in _AFFINE_NAMES:
+        raise ValueError(f"{what}: invalid affine setting {meta.affine}")
+    warn = []
+    ha, ho = meta.affine, int(meta.origins)
+    if ha != AFFINE_UNKNOWN and affine != AFFINE_UNKNOWN:
+        if ha != affine:
+            raise ValueError(f"{what} was trained with affine {affine_name(ha)}, features are now recorded "
+                             f"with affine {affine_name(affine)}: the features differ in meaning; use the "
+                             "same affine setting as in training")
+    elif ha == AFFINE_UNKNOWN and affine != AFFINE_UNKNOWN:
+        warn.append(f"{what} does not record its affine setting (version-1 file); features are now recorded "
+                    f"with affine {affine_name(affine)}: make sure the model was trained with the same setting")
+    elif ha != AFFINE_UNKNOWN:
+        warn.append(f"{what} was trained with affine {affine_name(ha)}, but the affine setting of the "
+                    "features now used is not recorded (version-1 file): it cannot be checked")
+    else:
+        warn.append(f"neither {what} nor the features now used record the affine setting (version-1 "
+                    "files): it cannot be checked")
+    if ho > 0 and origins > 0:
+        if ho != origins:
+            warn.append(f"{what} was trained with origins {ho}, features are now recorded with origins "
+                        f"{origins}: squared displacements averaged over a different number of time origins "
+                        "have a different spread, so T_ML may be biased")
+    elif ho == 0 and origins > 0:
+        warn.append(f"{what} does not record its number of time origins (version-1 file); features are now "
+                    f"recorded with origins {origins}: make sure the model was trained with the same number")
+    elif ho > 0:
+        warn.append(f"{what} was trained with origins {ho}, but the number of time origins of the features "
+                    "now used is not recorded (version-1 file): it cannot be checked")
+    else:
+        warn.append(f"neither {what} nor the features now used record the number of time origins "
+                    "(version-1 files): it cannot be checked")
+    return warn
+
+
+def merge_recording(metas, names, who="T_ML: "):
+    """(affine, origins) of several inputs merged as the C++ kernel does: two known, different
+    values raise ValueError naming both inputs; a value unknown in any input is unknown."""
+    first_a = first_o = None
+    unknown_a = unknown_o = False
+    for i, m in enumerate(metas):
+        if m.affine == AFFINE_UNKNOWN:
+            unknown_a = True
+        elif first_a is None:
+            first_a = i
+        elif m.affine != metas[first_a].affine:
+            raise ValueError(f"{who}{names[first_a]} (affine {affine_name(metas[first_a].affine)}) and "
+                             f"{names[i]} (affine {affine_name(m.affine)}) were recorded with different "
+                             "affine settings: the features differ in meaning and cannot be merged")
+        if m.origins == 0:
+            unknown_o = True
+        elif first_o is None:
+            first_o = i
+        elif m.origins != metas[first_o].origins:
+            raise ValueError(f"{who}{names[first_o]} (origins {metas[first_o].origins}) and {names[i]} "
+                             f"(origins {m.origins}) were recorded with different numbers of time origins "
+                             "and cannot be merged")
+    affine = AFFINE_UNKNOWN if unknown_a or first_a is None else metas[first_a].affine
+    origins = 0 if unknown_o or first_o is None else int(metas[first_o].origins)
+    return affine, origins
 
 
 @dataclass
@@ -91,27 +182,54 @@ def features_from_dr2(dr2, temperature, dr2_floor=DEFAULT_DR2_FLOOR):
 def _read_text_features(path):
     meta = {}
     rows = []
-    magic = False
+    version = 0
+    affine, origins = AFFINE_UNKNOWN, 0
     with open(path, "r") as fh:
         for lineno, line in enumerate(fh, 1):
             s = line.strip()
             if not s:
                 continue
-            if not magic:
-                if s.lstrip("#").split() != [TEXT_MAGIC, str(FORMAT_VERSION)]:
-                    raise ValueError(f"{path}:{lineno}: not an AMORPH T_ML feature file (first line must be '# {TEXT_MAGIC} 1')")
-                magic = True
+            if not version:
+                w = s.lstrip("#").split()
+                if not s.startswith("#") or len(w) != 2 or w[0] != TEXT_MAGIC:
+                    raise ValueError(f"{path}:{lineno}: not an AMORPH T_ML feature file (first line must be "
+                                     f"'# {TEXT_MAGIC} {FORMAT_VERSION}')")
+                if w[1] not in [str(v) for v in range(1, FORMAT_VERSION + 1)]:
+                    raise ValueError(f"{path}:{lineno}: unsupported feature file version {w[1]} (this build "
+                                     f"reads versions 1 to {FORMAT_VERSION})")
+                version = int(w[1])
                 continue
             if s.startswith("#"):
                 w = s[1:].split()
-                if w and w[0] in ("units", "lags", "nfeatures", "dr2_floor", "columns") and not rows:
-                    meta[w[0]] = w[1:]
+                keys = ("units", "lags", "nfeatures", "dr2_floor", "columns")
+                if version >= 2:
+                    keys += ("affine", "origins")
+                if not w or w[0] not in keys:
+                    continue
+                if rows:
+                    raise ValueError(f"{path}:{lineno}: header line '# {w[0]} ...' after data rows")
+                if w[0] in meta:
+                    raise ValueError(f"{path}:{lineno}: duplicate header keyword '{w[0]}'")
+                meta[w[0]] = w[1:]
+                if w[0] == "affine":
+                    if w[1:] not in (["remove"], ["keep"]):
+                        raise ValueError(f"{path}:{lineno}: 'affine' expects 'remove' or 'keep', found "
+                                         f"'{line.rstrip()}'")
+                    affine = AFFINE_KEEP if w[1] == "keep" else AFFINE_REMOVE
+                elif w[0] == "origins":
+                    if len(w) != 2 or not w[1].isdigit() or not 1 <= int(w[1]) <= 0xFFFFFFFF:
+                        raise ValueError(f"{path}:{lineno}: 'origins' expects one integer between 1 and "
+                                         f"4294967295, found '{line.rstrip()}'")
+                    origins = int(w[1])
                 continue
             rows.append(s.split())
+    if not version:
+        raise ValueError(f"{path}: empty file, not an AMORPH T_ML feature file")
     if "units" not in meta or "lags" not in meta:
         raise ValueError(f"{path}: header lacks 'units' or 'lags'")
     m = Metadata(meta["units"][0], [float(x) for x in meta["lags"]],
-                 float(meta["dr2_floor"][0]) if "dr2_floor" in meta else DEFAULT_DR2_FLOOR)
+                 float(meta["dr2_floor"][0]) if "dr2_floor" in meta else DEFAULT_DR2_FLOOR,
+                 affine, origins)
     m.validate()
     d = len(m.lags)
     if rows and any(len(r) != d + 1 for r in rows):
@@ -122,21 +240,30 @@ def _read_text_features(path):
 
 
 def _read_binary_features(path, data):
-    if len(data) < 64:
+    if len(data) < 20:
         raise ValueError(f"{path}: truncated binary feature file")
-    ver, d, n = struct.unpack_from("<IIQ", data, 16)
-    if ver != FORMAT_VERSION:
-        raise ValueError(f"{path}: unsupported feature format version {ver}")
-    units = data[32:48].split(b"\0")[0].decode()
-    floor, = struct.unpack_from("<d", data, 48)
-    lags = list(struct.unpack_from(f"<{d}d", data, 56))
-    size = 64 + 8 * d + 8 * n * (d + 1)
+    ver, = struct.unpack_from("<I", data, 16)
+    if not 1 <= ver <= FORMAT_VERSION:
+        raise ValueError(f"{path}: unsupported feature format version {ver} (this build reads versions 1 "
+                         f"to {FORMAT_VERSION})")
+    head = 64 if ver >= 2 else 56          # magic .. origins (version 2), .. dr2_floor (version 1)
+    if len(data) < head + 8:
+        raise ValueError(f"{path}: truncated binary feature file")
+    d, n = struct.unpack_from("<IQ", data, 20)
+    size = head + 8 + 8 * d + 8 * n * (d + 1)
     if len(data) != size:
         raise ValueError(f"{path}: {len(data)} bytes, expected {size} (truncated or trailing bytes)")
     if struct.unpack_from("<Q", data, size - 8)[0] != fnv1a64(data[:size - 8]):
         raise ValueError(f"{path}: checksum mismatch, the file is corrupt")
-    rec = np.frombuffer(data, "<f8", count=n * (d + 1), offset=56 + 8 * d).reshape(n, d + 1)
-    m = Metadata(units, lags, floor)
+    units = data[32:48].split(b"\0")[0].decode()
+    floor, = struct.unpack_from("<d", data, 48)
+    affine, origins = struct.unpack_from("<iI", data, 56) if ver >= 2 else (AFFINE_UNKNOWN, 0)
+    if affine not in _AFFINE_NAMES:
+        raise ValueError(f"{path}: corrupt header: affine setting {affine} (expected -1 = unknown, "
+                         "0 = keep or 1 = remove)")
+    lags = list(struct.unpack_from(f"<{d}d", data, head))
+    rec = np.frombuffer(data, "<f8", count=n * (d + 1), offset=head + 8 * d).reshape(n, d + 1)
+    m = Metadata(units, lags, floor, affine, origins)
     m.validate()
     return FeatureSet(m, rec[:, 0].copy(), rec[:, 1:].copy())
 
@@ -158,7 +285,8 @@ def write_features(path, fs, binary=False):
     y = np.asarray(fs.labels, float)
     if binary:
         head = FEAT_MAGIC + struct.pack("<IIQ", FORMAT_VERSION, d, len(y))
-        head += fs.meta.units.encode().ljust(16, b"\0") + struct.pack("<d", fs.meta.dr2_floor)
+        head += fs.meta.units.encode().ljust(16, b"\0")
+        head += struct.pack("<diI", fs.meta.dr2_floor, fs.meta.affine, int(fs.meta.origins))
         head += struct.pack(f"<{d}d", *fs.meta.lags)
         body = np.column_stack([y, X]).astype("<f8").tobytes()
         data = head + body
@@ -169,20 +297,30 @@ def write_features(path, fs, binary=False):
     with open(path, "w") as fh:
         fh.write(f"# {TEXT_MAGIC} {FORMAT_VERSION}\n# units {fs.meta.units}\n# nfeatures {d}\n")
         fh.write("# lags " + " ".join(repr(float(x)) for x in fs.meta.lags) + "\n")
-        fh.write(f"# dr2_floor {fs.meta.dr2_floor!r}\n# columns label "
+        fh.write(f"# dr2_floor {fs.meta.dr2_floor!r}\n")
+        if fs.meta.affine != AFFINE_UNKNOWN:
+            fh.write(f"# affine {affine_name(fs.meta.affine)}\n")
+        if fs.meta.origins:
+            fh.write(f"# origins {int(fs.meta.origins)}\n")
+        fh.write("# columns label "
                  + " ".join(f"f{j + 1}" for j in range(d)) + "\n")
         for lab, row in zip(y, X):
             fh.write(repr(float(lab)) + " " + " ".join(repr(float(v)) for v in row) + "\n")
 
 
 def concat_features(sets, names=None):
-    """Concatenate FeatureSets in order (metadata must agree, as in the C++ builder)."""
+    """Concatenate FeatureSets in order (metadata must agree, as in the C++ builder).  Two
+    sets with known, different affine settings or origins counts are an error naming both;
+    a setting unknown in any set is unknown in the result."""
     first = sets[0]
     for i, s in enumerate(sets[1:], 1):
         if not first.meta.compatible(s.meta, rtol=1e-9) or s.meta.dr2_floor != first.meta.dr2_floor:
             who = names[i] if names else f"set {i}"
             raise ValueError(f"T_ML: {who} has units/lags/floor {s.meta} different from {first.meta}")
-    return FeatureSet(first.meta, np.concatenate([s.labels for s in sets]),
+    labels = [f"feature file '{n}'" for n in names] if names else [f"feature set {i}" for i in range(len(sets))]
+    affine, origins = merge_recording([s.meta for s in sets], labels)
+    meta = Metadata(first.meta.units, list(first.meta.lags), first.meta.dr2_floor, affine, origins)
+    return FeatureSet(meta, np.concatenate([s.labels for s in sets]),
                       np.vstack([s.features for s in sets]))
 
 
@@ -240,6 +378,7 @@ class Model:
             mean, std = standardisation(self.features)
         self.mean = np.asarray(mean, float)
         self.std = np.asarray(std, float)
+        self.source = ""            # file name if loaded from a file
 
     @property
     def dim(self):
@@ -258,7 +397,7 @@ class Model:
         out += self.meta.units.encode().ljust(16, b"\0")
         out += np.asarray(self.meta.lags, "<f8").tobytes()
         out += self.mean.astype("<f8").tobytes() + self.std.astype("<f8").tobytes()
-        out += struct.pack("<Id", self.k, self.meta.dr2_floor)
+        out += struct.pack("<IdiI", self.k, self.meta.dr2_floor, self.meta.affine, int(self.meta.origins))
         out += self.labels.astype("<f8").tobytes() + self.features.astype("<f8").tobytes()
         out += struct.pack("<Q", fnv1a64(out))
         return bytes(out)
@@ -272,9 +411,11 @@ class Model:
         if len(data) < 48 or data[:16] != MODEL_MAGIC:
             raise ValueError(f"{source}: bad magic or truncated, not an AMORPH T_ML model file")
         ver, d, n = struct.unpack_from("<IIQ", data, 16)
-        if ver != FORMAT_VERSION:
-            raise ValueError(f"{source}: unsupported model format version {ver}")
-        size = 68 + 24 * d + 8 * n + 8 * n * d
+        if not 1 <= ver <= FORMAT_VERSION:
+            raise ValueError(f"{source}: unsupported model format version {ver} (this build reads versions "
+                             f"1 to {FORMAT_VERSION})")
+        params = 20 if ver >= 2 else 12     # k, dr2_floor [, affine, origins]
+        size = 56 + params + 24 * d + 8 * n + 8 * n * d
         if len(data) != size:
             raise ValueError(f"{source}: {len(data)} bytes, expected {size} (truncated or trailing bytes)")
         if struct.unpack_from("<Q", data, size - 8)[0] != fnv1a64(data[:size - 8]):
@@ -285,15 +426,22 @@ class Model:
         mean = np.frombuffer(data, "<f8", d, o + 8 * d)
         std = np.frombuffer(data, "<f8", d, o + 16 * d)
         k, floor = struct.unpack_from("<Id", data, o + 24 * d)
-        labels = np.frombuffer(data, "<f8", n, 60 + 24 * d)
-        X = np.frombuffer(data, "<f8", n * d, 60 + 24 * d + 8 * n).reshape(n, d)
-        return cls(Metadata(units, [float(x) for x in lags], floor), labels.copy(), X.copy(), k,
-                   mean.copy(), std.copy())
+        affine, origins = struct.unpack_from("<iI", data, o + 24 * d + 12) if ver >= 2 else (AFFINE_UNKNOWN, 0)
+        if affine not in _AFFINE_NAMES:
+            raise ValueError(f"{source}: corrupt header: affine setting {affine} (expected -1 = unknown, "
+                             "0 = keep or 1 = remove)")
+        o += 24 * d + params
+        labels = np.frombuffer(data, "<f8", n, o)
+        X = np.frombuffer(data, "<f8", n * d, o + 8 * n).reshape(n, d)
+        return cls(Metadata(units, [float(x) for x in lags], floor, affine, origins), labels.copy(), X.copy(),
+                   k, mean.copy(), std.copy())
 
     @classmethod
     def load(cls, path):
         with open(path, "rb") as fh:
-            return cls.from_bytes(fh.read(), f"T_ML model file '{path}'")
+            m = cls.from_bytes(fh.read(), f"T_ML model file '{path}'")
+        m.source = str(path)
+        return m
 
     def regressor(self, k=None, n_jobs=None, algorithm="auto"):
         """A fitted scikit-learn KNeighborsRegressor on the standardised training data."""
@@ -308,6 +456,37 @@ class Model:
         return self.regressor(k, n_jobs).predict(self.standardise(X))
 
 
+def check_compatible(meta, lags, units, what, rtol=LAG_RTOL):
+    """Raise ValueError listing both if the unit style or the lags (relative tolerance rtol)
+    differ from ``meta``'s (as the C++ kernel's check_compatible)."""
+    if meta.units != units:
+        raise ValueError(f"{what}: unit style mismatch: model uses units '{meta.units}', but the features "
+                         f"use units '{units}'")
+    if not meta.compatible(Metadata(units, list(lags)), rtol):
+        raise ValueError(f"{what}: lag mismatch: model was trained with {len(meta.lags)} lags {list(meta.lags)} "
+                         f"({meta.units} time units), but the features use {len(lags)} lags {list(lags)} "
+                         f"(relative tolerance {rtol:g})")
+
+
+def classify_file(model, path, k=None, warn=None):
+    """T_ML of the rows of a feature file (labels ignored), as ``fix tml ... classify``: the
+    file's unit style and lags must match the model's, and how it was recorded (affine
+    setting, number of origins) is compared with the model's by :func:`check_recording`
+    (ValueError for a different affine setting).  Warnings go to ``warn(message)``, by
+    default to stderr.  Returns (labels, T_ML)."""
+    fs = read_features(path)
+    what = f"model '{model.source}'" if model.source else "model"
+    check_compatible(model.meta, fs.meta.lags, fs.meta.units, f"feature file '{path}' (classify)")
+    for w in check_recording(model.meta, fs.meta.affine, fs.meta.origins, what):
+        if warn:
+            warn(w)
+        else:
+            print(f"WARNING: feature file '{path}' (classify): {w}", file=sys.stderr)
+    if len(fs) == 0:
+        return fs.labels, np.zeros(0)
+    return fs.labels, model.predict(fs.features, k)
+
+
 def build_model(feature_files, k=DEFAULT_K, classes=None, features=None):
     """Model from feature files (concatenated in order, as the C++ builder); optionally
     keep only some class labels and some feature columns (0-based)."""
@@ -319,7 +498,7 @@ def build_model(feature_files, k=DEFAULT_K, classes=None, features=None):
     if features is not None:
         cols = sorted(features)
         X = X[:, cols]
-        meta = Metadata(meta.units, [meta.lags[c] for c in cols], meta.dr2_floor)
+        meta = Metadata(meta.units, [meta.lags[c] for c in cols], meta.dr2_floor, meta.affine, meta.origins)
     return Model(meta, y, X, k)
 
 
@@ -688,7 +867,27 @@ def main(argv=None):
     b.add_argument("--json", help="write the numbers of the report to this JSON file")
     b.add_argument("--rank-features", action="store_true", help="print ReliefF feature weights")
     b.add_argument("--drop-features", type=int, nargs="*", default=[], help="1-based feature columns to drop")
+    c = sub.add_parser("classify", help="T_ML of the rows of a feature file with a model (as fix tml classify)")
+    c.add_argument("model")
+    c.add_argument("features")
+    c.add_argument("-o", "--output", required=True, help="output: one line 'label T_ML' per row")
+    c.add_argument("--k", type=int, default=0, help="neighbours (default: the model's k)")
     a = ap.parse_args(argv)
+
+    if a.cmd == "classify":
+        try:
+            model = Model.load(a.model)
+            labels, pred = classify_file(model, a.features, a.k or None)
+        except ValueError as e:
+            print(f"ERROR: {e}", file=sys.stderr)
+            return 1
+        with open(a.output, "w") as fh:
+            fh.write(f"# amorph.tml classify: {len(labels)} rows of {a.features}, model {len(model)} x "
+                     f"{model.dim}, k = {a.k or model.k}\n# label T_ML\n")
+            for lab, t in zip(labels, pred):
+                fh.write(f"{float(lab)!r} {float(t)!r}\n")
+        print(f"classified {len(labels)} rows of {a.features} -> {a.output}")
+        return 0
 
     def report(fraction, message):    # progress of the long steps, on stderr
         print(f"  [{100 * fraction:5.1f} %] {message}", file=sys.stderr, flush=True)
@@ -696,9 +895,10 @@ def main(argv=None):
     fs = concat_features([read_features(f) for f in a.features], a.features)
     all_classes, counts = np.unique(fs.labels, return_counts=True)
     print(f"{len(fs)} instances, {len(fs.meta.lags)} features, lags {fs.meta.lags} ({fs.meta.units} units), "
+          f"affine {affine_name(fs.meta.affine)}, origins {fs.meta.origins or 'unknown'}, "
           f"classes {[float(c) for c in all_classes]}, instances per class {[int(c) for c in counts]}")
     out = {"classes_all": [float(c) for c in all_classes], "lags": [float(x) for x in fs.meta.lags],
-           "units": fs.meta.units, "k": a.k}
+           "units": fs.meta.units, "k": a.k, "affine": fs.meta.affine, "origins": int(fs.meta.origins)}
     if a.rank_features:
         w = relieff(fs.labels, fs.features, progress=report)
         for j in np.argsort(-w):

@@ -62,8 +62,9 @@ constexpr char MODEL_MAGIC[16] = {'A', 'M', 'O', 'R', 'P', 'H', 'T', 'M',
                                   'L', 'M', 'O', 'D', 'E', 'L', '\0', '\0'};
 constexpr char FEAT_MAGIC[16] = {'A', 'M', 'O', 'R', 'P', 'H', 'T', 'M',
                                  'L', 'F', 'E', 'A', 'T', '\0', '\0', '\0'};
-constexpr std::uint32_t FEAT_VERSION = 1;
-constexpr std::size_t FEAT_HEADER_BYTES = 56;    // magic..dr2_floor
+constexpr std::uint32_t FEAT_VERSION = 2;        // written; versions 1 and 2 are read
+constexpr std::size_t FEAT_HEADER_BYTES = 64;    // magic..origins (version 2)
+constexpr std::size_t FEAT_HEADER_BYTES_V1 = 56; // magic..dr2_floor (version 1)
 constexpr std::uint64_t MAX_DIM = 4096;          // sanity limit for headers
 const char *const TEXT_MAGIC = "AMORPH-TML-FEATURES";
 
@@ -81,10 +82,18 @@ inline void put_f64(unsigned char *p, double x)
   std::memcpy(&v, &x, 8);
   put_u64(p, v);
 }
+inline void put_i32(unsigned char *p, std::int32_t v) { put_u32(p, static_cast<std::uint32_t>(v)); }
 inline std::uint32_t get_u32(const unsigned char *p)
 {
   std::uint32_t v = 0;
   for (int b = 0; b < 4; ++b) v |= static_cast<std::uint32_t>(p[b]) << (8 * b);
+  return v;
+}
+inline std::int32_t get_i32(const unsigned char *p)
+{
+  const std::uint32_t u = get_u32(p);
+  std::int32_t v;
+  std::memcpy(&v, &u, 4);    // two's complement
   return v;
 }
 inline std::uint64_t get_u64(const unsigned char *p)
@@ -221,6 +230,42 @@ bool lags_match(const std::vector<double> &a, const std::vector<double> &b, doub
   return true;
 }
 
+bool affine_valid(long long a) { return a == AFFINE_UNKNOWN || a == AFFINE_KEEP || a == AFFINE_REMOVE; }
+
+// affine/origins of several inputs (in order) merged into one: two known,
+// different values are an error naming both inputs (std::invalid_argument,
+// prefixed by `who`); a value unknown in any input makes the result unknown
+void merge_recording(const std::vector<const Metadata *> &metas, const std::vector<std::string> &names,
+                     const std::string &who, int &affine, std::uint32_t &origins)
+{
+  std::size_t first_a = metas.size(), first_o = metas.size();
+  bool unknown_a = false, unknown_o = false;
+  for (std::size_t i = 0; i < metas.size(); ++i) {
+    const Metadata &m = *metas[i];
+    if (m.affine == AFFINE_UNKNOWN) {
+      unknown_a = true;
+    } else if (first_a == metas.size()) {
+      first_a = i;
+    } else if (m.affine != metas[first_a]->affine) {
+      throw std::invalid_argument(who + names[first_a] + " (affine " + affine_name(metas[first_a]->affine) +
+                                  ") and " + names[i] + " (affine " + affine_name(m.affine) +
+                                  ") were recorded with different affine settings: the features differ in "
+                                  "meaning and cannot be merged");
+    }
+    if (m.origins == 0) {
+      unknown_o = true;
+    } else if (first_o == metas.size()) {
+      first_o = i;
+    } else if (m.origins != metas[first_o]->origins) {
+      throw std::invalid_argument(who + names[first_o] + " (origins " + std::to_string(metas[first_o]->origins) +
+                                  ") and " + names[i] + " (origins " + std::to_string(m.origins) +
+                                  ") were recorded with different numbers of time origins and cannot be merged");
+    }
+  }
+  affine = (unknown_a || first_a == metas.size()) ? AFFINE_UNKNOWN : metas[first_a]->affine;
+  origins = (unknown_o || first_o == metas.size()) ? 0u : metas[first_o]->origins;
+}
+
 std::string feature_name(std::size_t j, const std::vector<double> *lags)
 {
   std::string s = "feature " + std::to_string(j + 1);
@@ -345,6 +390,66 @@ void Metadata::validate() const
   if (!std::isfinite(dr2_floor) || !(dr2_floor > 0.0))
     throw std::invalid_argument("T_ML metadata: dr2_floor must be finite and > 0 (got " +
                                 fmt_double(dr2_floor) + ")");
+  if (!affine_valid(affine))
+    throw std::invalid_argument("T_ML metadata: affine setting " + std::to_string(affine) + " must be " +
+                                std::to_string(AFFINE_UNKNOWN) + " (unknown), " + std::to_string(AFFINE_KEEP) +
+                                " (keep) or " + std::to_string(AFFINE_REMOVE) + " (remove)");
+}
+
+std::string affine_name(int affine)
+{
+  switch (affine) {
+    case AFFINE_KEEP: return "keep";
+    case AFFINE_REMOVE: return "remove";
+    case AFFINE_UNKNOWN: return "unknown";
+    default: return "invalid (" + std::to_string(affine) + ")";
+  }
+}
+
+std::vector<std::string> check_recording(const Metadata &have, int affine, std::uint32_t origins,
+                                         const std::string &what)
+{
+  if (!affine_valid(affine))
+    throw std::invalid_argument("T_ML check_recording: affine setting " + std::to_string(affine) +
+                                " must be -1 (unknown), 0 (keep) or 1 (remove)");
+  if (!affine_valid(have.affine))
+    throw std::runtime_error(what + ": invalid affine setting " + std::to_string(have.affine));
+  std::vector<std::string> warn;
+  if (have.affine != AFFINE_UNKNOWN && affine != AFFINE_UNKNOWN) {
+    if (have.affine != affine)
+      throw std::runtime_error(what + " was trained with affine " + affine_name(have.affine) +
+                               ", features are now recorded with affine " + affine_name(affine) +
+                               ": the features differ in meaning; use the same affine setting as in training");
+  } else if (have.affine == AFFINE_UNKNOWN && affine != AFFINE_UNKNOWN) {
+    warn.push_back(what + " does not record its affine setting (version-1 file); features are now recorded "
+                   "with affine " + affine_name(affine) + ": make sure the model was trained with the same setting");
+  } else if (have.affine != AFFINE_UNKNOWN) {
+    warn.push_back(what + " was trained with affine " + affine_name(have.affine) +
+                   ", but the affine setting of the features now used is not recorded (version-1 file): it "
+                   "cannot be checked");
+  } else {
+    warn.push_back("neither " + what + " nor the features now used record the affine setting (version-1 "
+                   "files): it cannot be checked");
+  }
+  if (have.origins > 0 && origins > 0) {
+    if (have.origins != origins)
+      warn.push_back(what + " was trained with origins " + std::to_string(have.origins) +
+                     ", features are now recorded with origins " + std::to_string(origins) +
+                     ": squared displacements averaged over a different number of time origins have a "
+                     "different spread, so T_ML may be biased");
+  } else if (have.origins == 0 && origins > 0) {
+    warn.push_back(what + " does not record its number of time origins (version-1 file); features are now "
+                   "recorded with origins " + std::to_string(origins) +
+                   ": make sure the model was trained with the same number");
+  } else if (have.origins > 0) {
+    warn.push_back(what + " was trained with origins " + std::to_string(have.origins) +
+                   ", but the number of time origins of the features now used is not recorded (version-1 "
+                   "file): it cannot be checked");
+  } else {
+    warn.push_back("neither " + what + " nor the features now used record the number of time origins "
+                   "(version-1 files): it cannot be checked");
+  }
+  return warn;
 }
 
 void check_compatible(const Metadata &have, const std::vector<double> &lags, const std::string &units,
@@ -377,9 +482,10 @@ void FeatureSet::add_row(double label, const double *f)
   features.insert(features.end(), f, f + d);
 }
 
-void FeatureSet::append(const FeatureSet &other, const std::string &other_name)
+void FeatureSet::append(const FeatureSet &other, const std::string &other_name, const std::string &this_name)
 {
   const std::string name = other_name.empty() ? std::string("appended feature set") : other_name;
+  const std::string mine = this_name.empty() ? std::string("the feature set it is appended to") : this_name;
   if (other.meta.units != meta.units)
     throw std::invalid_argument("T_ML features: " + name + " has units '" + other.meta.units +
                                 "', expected '" + meta.units + "'");
@@ -392,6 +498,11 @@ void FeatureSet::append(const FeatureSet &other, const std::string &other_name)
                                 fmt_double(meta.dr2_floor));
   if (other.features.size() != other.labels.size() * other.dim())
     throw std::invalid_argument("T_ML features: " + name + " is inconsistent (labels/features sizes)");
+  int affine = AFFINE_UNKNOWN;
+  std::uint32_t origins = 0;
+  merge_recording({&meta, &other.meta}, {mine, name}, "T_ML features: ", affine, origins);
+  meta.affine = affine;
+  meta.origins = origins;
   labels.insert(labels.end(), other.labels.begin(), other.labels.end());
   features.insert(features.end(), other.features.begin(), other.features.end());
 }
@@ -420,8 +531,9 @@ void FeatureSet::validate() const
 //
 // Text: line-oriented, '#' header lines "# keyword values...", data rows of
 // d+1 numbers "label f1 ... fd".  The first non-blank line must be the magic
-// "# AMORPH-TML-FEATURES 1".  Reserved keywords (must not begin a comment):
-// units, lags, nfeatures, dr2_floor, columns; they must come before the first
+// "# AMORPH-TML-FEATURES 2" (or 1).  Reserved keywords (must not begin a
+// comment): units, lags, nfeatures, dr2_floor, columns, and in version 2
+// affine (remove|keep) and origins (M >= 1); they must come before the first
 // data row and appear at most once.  Other '#' lines and blank lines are
 // ignored.  CRLF line ends are accepted.
 //
@@ -436,8 +548,8 @@ FeatureSet read_features_text(const std::string &path)
                                     std::strerror(errno));
   FeatureSet set;
   bool have_magic = false, have_units = false, have_lags = false, have_floor = false,
-       have_nfeat = false, have_columns = false, in_data = false;
-  std::uint64_t nfeat = 0;
+       have_nfeat = false, have_columns = false, have_affine = false, have_origins = false, in_data = false;
+  std::uint64_t nfeat = 0, version = 0;
   std::size_t d = 0, lineno = 0;
   std::string line;
   std::vector<std::pair<const char *, const char *>> tok;
@@ -461,19 +573,18 @@ FeatureSet read_features_text(const std::string &path)
       if (!have_magic) {
         if (key != TEXT_MAGIC)
           throw std::runtime_error(where(lineno) + "not an AMORPH T_ML feature file: the first line must be '# " +
-                                   std::string(TEXT_MAGIC) + " 1', found '" + line + "'");
-        std::uint64_t ver = 0;
-        if (words.size() != 2 || !parse_uint(words[1], ver))
+                                   std::string(TEXT_MAGIC) + " 2', found '" + line + "'");
+        if (words.size() != 2 || !parse_uint(words[1], version))
           throw std::runtime_error(where(lineno) + "malformed magic line '" + line + "' (expected '# " +
-                                   std::string(TEXT_MAGIC) + " 1')");
-        if (ver != FEAT_VERSION)
+                                   std::string(TEXT_MAGIC) + " 2')");
+        if (version < 1 || version > FEAT_VERSION)
           throw std::runtime_error(where(lineno) + "unsupported feature file version " + words[1] +
-                                   " (this build reads version " + std::to_string(FEAT_VERSION) + ")");
+                                   " (this build reads versions 1 to " + std::to_string(FEAT_VERSION) + ")");
         have_magic = true;
         continue;
       }
       const bool reserved = key == "units" || key == "lags" || key == "nfeatures" || key == "dr2_floor" ||
-          key == "columns" || key == TEXT_MAGIC;
+          key == "columns" || key == TEXT_MAGIC || (version >= 2 && (key == "affine" || key == "origins"));
       if (!reserved) continue;    // comment
       if (in_data)
         throw std::runtime_error(where(lineno) + "header line '# " + key +
@@ -519,6 +630,19 @@ FeatureSet read_features_text(const std::string &path)
         if (!std::isfinite(v) || !(v > 0.0))
           throw std::runtime_error(where(lineno) + "dr2_floor must be finite and > 0 (got '" + words[1] + "')");
         set.meta.dr2_floor = v;
+      } else if (key == "affine") {
+        dup(have_affine);
+        if (words.size() != 2 || (words[1] != "remove" && words[1] != "keep"))
+          throw std::runtime_error(where(lineno) + "'affine' expects 'remove' or 'keep', found '" + line + "'");
+        set.meta.affine = words[1] == "keep" ? AFFINE_KEEP : AFFINE_REMOVE;
+      } else if (key == "origins") {
+        dup(have_origins);
+        std::uint64_t m = 0;
+        if (words.size() != 2 || !parse_uint(words[1], m) || m < 1 ||
+            m > std::numeric_limits<std::uint32_t>::max())
+          throw std::runtime_error(where(lineno) + "'origins' expects one integer between 1 and 4294967295, found '" +
+                                   line + "'");
+        set.meta.origins = static_cast<std::uint32_t>(m);
       } else if (key == "columns") {
         dup(have_columns);    // informational only
       }
@@ -528,7 +652,7 @@ FeatureSet read_features_text(const std::string &path)
     // data row
     if (!have_magic)
       throw std::runtime_error(where(lineno) + "not an AMORPH T_ML feature file: the first line must be '# " +
-                               std::string(TEXT_MAGIC) + " 1', found '" + line + "'");
+                               std::string(TEXT_MAGIC) + " 2', found '" + line + "'");
     if (!in_data) {
       if (!have_units) throw std::runtime_error(where(lineno) + "data row before the required '# units' header line");
       if (!have_lags) throw std::runtime_error(where(lineno) + "data row before the required '# lags' header line");
@@ -558,7 +682,7 @@ FeatureSet read_features_text(const std::string &path)
   if (in.bad()) throw std::runtime_error("error reading T_ML feature file '" + path + "'");
   if (!have_magic)
     throw std::runtime_error(path + ": empty file, not an AMORPH T_ML feature file (missing '# " +
-                             std::string(TEXT_MAGIC) + " 1')");
+                             std::string(TEXT_MAGIC) + " 2')");
   if (!have_units) throw std::runtime_error(path + ": missing required '# units' header line");
   if (!have_lags) throw std::runtime_error(path + ": missing required '# lags' header line");
   if (have_nfeat && nfeat != set.meta.lags.size())
@@ -577,19 +701,23 @@ FeatureSet read_features_binary(const std::string &path)
       throw std::runtime_error(src + " is truncated (" + std::to_string(len) + " bytes)");
     throw std::runtime_error(src + ": bad magic, not a binary AMORPH T_ML feature file");
   }
-  if (len < FEAT_HEADER_BYTES)
+  if (len < 20)
     throw std::runtime_error(src + " is truncated: " + std::to_string(len) + " bytes, header needs " +
                              std::to_string(FEAT_HEADER_BYTES));
   const std::uint32_t ver = get_u32(&buf[16]);
-  if (ver != FEAT_VERSION)
+  if (ver < 1 || ver > FEAT_VERSION)
     throw std::runtime_error(src + ": unsupported format version " + std::to_string(ver) +
-                             " (this build reads version " + std::to_string(FEAT_VERSION) + ")");
+                             " (this build reads versions 1 to " + std::to_string(FEAT_VERSION) + ")");
+  const std::size_t hbytes = ver >= 2 ? FEAT_HEADER_BYTES : FEAT_HEADER_BYTES_V1;
+  if (len < hbytes)
+    throw std::runtime_error(src + " is truncated: " + std::to_string(len) + " bytes, the version-" +
+                             std::to_string(ver) + " header needs " + std::to_string(hbytes));
   const std::uint64_t d = get_u32(&buf[20]);
   const std::uint64_t n = get_u64(&buf[24]);
   if (d == 0 || d > MAX_DIM)
     throw std::runtime_error(src + ": corrupt header: number of features d = " + std::to_string(d));
   const std::uint64_t rec = 8 * (d + 1);
-  const std::uint64_t fixed = FEAT_HEADER_BYTES + 8 * d + 8;
+  const std::uint64_t fixed = hbytes + 8 * d + 8;
   if (n > (std::numeric_limits<std::uint64_t>::max() - fixed) / rec)
     throw std::runtime_error(src + ": corrupt header: n = " + std::to_string(n));
   const std::uint64_t expect = fixed + n * rec;
@@ -608,8 +736,16 @@ FeatureSet read_features_binary(const std::string &path)
   FeatureSet set;
   set.meta.units = get_units(&buf[32], src);
   set.meta.dr2_floor = get_f64(&buf[48]);
+  if (ver >= 2) {
+    const std::int32_t affine = get_i32(&buf[56]);
+    if (!affine_valid(affine))
+      throw std::runtime_error(src + ": corrupt header: affine setting " + std::to_string(affine) +
+                               " (expected -1 = unknown, 0 = keep or 1 = remove)");
+    set.meta.affine = affine;
+    set.meta.origins = get_u32(&buf[60]);
+  }
   set.meta.lags.resize(d);
-  for (std::uint64_t j = 0; j < d; ++j) set.meta.lags[j] = get_f64(&buf[FEAT_HEADER_BYTES + 8 * j]);
+  for (std::uint64_t j = 0; j < d; ++j) set.meta.lags[j] = get_f64(&buf[hbytes + 8 * j]);
   try {
     set.meta.validate();
   } catch (const std::invalid_argument &e) {
@@ -617,7 +753,7 @@ FeatureSet read_features_binary(const std::string &path)
   }
   set.labels.resize(n);
   set.features.resize(n * d);
-  const unsigned char *p = &buf[FEAT_HEADER_BYTES + 8 * d];
+  const unsigned char *p = &buf[hbytes + 8 * d];
   for (std::uint64_t i = 0; i < n; ++i) {
     set.labels[i] = get_f64(p);
     p += 8;
@@ -678,6 +814,8 @@ FeatureWriter::FeatureWriter(const std::string &path, const Metadata &meta, Feat
       }
       h += "\n# dr2_floor ";
       append_double(h, meta_.dr2_floor);
+      if (meta_.affine != AFFINE_UNKNOWN) h += "\n# affine " + affine_name(meta_.affine);
+      if (meta_.origins > 0) h += "\n# origins " + std::to_string(meta_.origins);
       h += "\n# columns label";
       for (std::size_t j = 0; j < d; ++j) h += " f" + std::to_string(j + 1);
       h += "\n# f_k = log10(max(dr2_k, dr2_floor) / T), dr2_k = squared displacement after lag k\n";
@@ -690,6 +828,8 @@ FeatureWriter::FeatureWriter(const std::string &path, const Metadata &meta, Feat
       put_u64(&h[24], 0);    // n, patched by close()
       put_units(&h[32], meta_.units);
       put_f64(&h[48], meta_.dr2_floor);
+      put_i32(&h[56], meta_.affine);
+      put_u32(&h[60], meta_.origins);
       for (std::size_t j = 0; j < d; ++j) put_f64(&h[FEAT_HEADER_BYTES + 8 * j], meta_.lags[j]);
       put(h.data(), h.size());
       rec_.resize(8 * (d + 1));
@@ -858,11 +998,12 @@ Model Model::from_features(const FeatureSet &set, std::uint32_t k_default)
   return Model(set.meta, set.labels, set.features, k_default);
 }
 
-std::uint64_t Model::file_size(std::uint64_t d, std::uint64_t n)
+std::uint64_t Model::file_size(std::uint64_t d, std::uint64_t n, std::uint32_t version)
 {
-  // 48 header + lags, mean, std (24 d) + k (4) + floor (8) + labels (8 n)
-  // + features (8 n d) + checksum (8)
-  return HEADER_BYTES + 24 * d + 12 + 8 * n + 8 * n * d + 8;
+  // 48 header + lags, mean, std (24 d) + k (4) + floor (8) [+ affine (4) +
+  // origins (4), version 2] + labels (8 n) + features (8 n d) + checksum (8)
+  const std::uint64_t params = version >= 2 ? PARAM_BYTES : PARAM_BYTES_V1;
+  return HEADER_BYTES + 24 * d + params + 8 * n + 8 * n * d + 8;
 }
 
 std::vector<unsigned char> Model::to_bytes() const
@@ -884,6 +1025,10 @@ std::vector<unsigned char> Model::to_bytes() const
   p += 4;
   put_f64(p, meta_.dr2_floor);
   p += 8;
+  put_i32(p, meta_.affine);
+  p += 4;
+  put_u32(p, meta_.origins);
+  p += 4;
   for (std::size_t i = 0; i < n; ++i, p += 8) put_f64(p, labels_[i]);
   for (std::size_t i = 0; i < n * d; ++i, p += 8) put_f64(p, features_[i]);
   put_u64(p, fnv1a64(b.data(), b.size() - 8));
@@ -916,16 +1061,16 @@ Model Model::from_bytes(const unsigned char *data, std::size_t len, const std::s
     throw std::runtime_error(source + " is truncated: " + std::to_string(len) + " bytes (a model file has at least " +
                              std::to_string(min_size) + ")");
   const std::uint32_t ver = get_u32(data + 16);
-  if (ver != FORMAT_VERSION)
+  if (ver < 1 || ver > FORMAT_VERSION)
     throw std::runtime_error(source + ": unsupported model format version " + std::to_string(ver) +
-                             " (this build reads version " + std::to_string(FORMAT_VERSION) + ")");
+                             " (this build reads versions 1 to " + std::to_string(FORMAT_VERSION) + ")");
   const std::uint64_t d = get_u32(data + 20);
   const std::uint64_t n = get_u64(data + 24);
   if (d == 0 || d > MAX_DIM)
     throw std::runtime_error(source + ": corrupt header: number of features d = " + std::to_string(d));
   if (n == 0 || n > std::numeric_limits<std::uint32_t>::max())
     throw std::runtime_error(source + ": corrupt header: number of training instances n = " + std::to_string(n));
-  const std::uint64_t expect = file_size(d, n);    // no overflow: d <= 4096, n < 2^32
+  const std::uint64_t expect = file_size(d, n, ver);    // no overflow: d <= 4096, n < 2^32
   if (len < expect)
     throw std::runtime_error(source + " is truncated: expected " + std::to_string(expect) + " bytes for d = " +
                              std::to_string(d) + ", n = " + std::to_string(n) + ", found " + std::to_string(len));
@@ -952,6 +1097,15 @@ Model Model::from_bytes(const unsigned char *data, std::size_t len, const std::s
   p += 4;
   m.meta_.dr2_floor = get_f64(p);
   p += 8;
+  if (ver >= 2) {
+    const std::int32_t affine = get_i32(p);
+    if (!affine_valid(affine))
+      throw std::runtime_error(source + ": corrupt header: affine setting " + std::to_string(affine) +
+                               " (expected -1 = unknown, 0 = keep or 1 = remove)");
+    m.meta_.affine = affine;
+    m.meta_.origins = get_u32(p + 4);
+    p += 8;
+  }
   read_vec(m.labels_, n);
   read_vec(m.features_, n * d);
 
@@ -1000,8 +1154,11 @@ Model build_model(const std::vector<std::string> &feature_files, std::uint32_t k
 {
   if (feature_files.empty()) throw std::invalid_argument("T_ML model builder: no feature files given");
   FeatureSet all = read_features(feature_files[0]);
+  // affine/origins over all files (append() only sees the running merge)
+  std::vector<Metadata> metas{all.meta};
   for (std::size_t f = 1; f < feature_files.size(); ++f) {
     FeatureSet next = read_features(feature_files[f]);
+    metas.push_back(next.meta);
     if (next.meta.units != all.meta.units || !lags_match(all.meta.lags, next.meta.lags, 1e-9) ||
         next.meta.dr2_floor != all.meta.dr2_floor)
       throw std::invalid_argument("T_ML model builder: feature file '" + feature_files[f] + "' (units " +
@@ -1009,7 +1166,18 @@ Model build_model(const std::vector<std::string> &feature_files, std::uint32_t k
                                   fmt_double(next.meta.dr2_floor) + ") does not match '" + feature_files[0] +
                                   "' (units " + all.meta.units + ", lags " + format_list(all.meta.lags) +
                                   ", dr2_floor " + fmt_double(all.meta.dr2_floor) + ")");
-    all.append(next, feature_files[f]);
+    std::vector<const Metadata *> mp;
+    std::vector<std::string> names;
+    for (std::size_t g = 0; g <= f; ++g) {
+      mp.push_back(&metas[g]);
+      names.push_back("feature file '" + feature_files[g] + "'");
+    }
+    int affine = AFFINE_UNKNOWN;
+    std::uint32_t origins = 0;
+    merge_recording(mp, names, "T_ML model builder: ", affine, origins);
+    all.append(next, feature_files[f], feature_files[0]);
+    all.meta.affine = affine;
+    all.meta.origins = origins;
   }
   if (all.size() == 0)
     throw std::invalid_argument("T_ML model builder: the feature files contain no training instances");

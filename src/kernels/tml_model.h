@@ -55,28 +55,52 @@
 //   tree order), so larger leaves than usual are fastest: default 64.
 //
 // 4. File formats: see doc/src/tml_model_format.rst and the comments in
-//   tml_model.cpp.  In short:
+//   tml_model.cpp.  Writers always write version 2; readers accept versions
+//   1 and 2 (a version-1 file reads as affine unknown, origins 0).  In short:
 //
-//   Feature file, text ("AMORPH-TML-FEATURES 1"):
-//     # AMORPH-TML-FEATURES 1            (first line, required)
+//   Feature file, text ("AMORPH-TML-FEATURES 2"):
+//     # AMORPH-TML-FEATURES 2            (first line, required; 1 still read)
 //     # units metal                      (required, LAMMPS unit style)
 //     # lags 0.2 0.5 1 2                 (required, d lag times, time units)
 //     # nfeatures 4                      (optional, must equal d)
 //     # dr2_floor 1e-10                  (optional, default 1e-10)
+//     # affine remove                    (optional, remove|keep; v2 only)
+//     # origins 1                        (optional, M >= 1; v2 only)
 //     # columns label f1 f2 f3 f4        (optional, informational)
 //     # anything else                    (comment)
 //     label f1 ... fd                    (one row per instance, d+1 numbers)
+//   The writer writes "# affine" only if the setting is known and "# origins"
+//   only if M > 0.  In a version-1 file "# affine"/"# origins" are comments.
 //   Feature file, binary (little-endian):
-//     char[16] "AMORPHTMLFEAT\0\0\0", uint32 version=1, uint32 d, uint64 n,
-//     char[16] units, double dr2_floor, double lags[d],
-//     n records (double label, double f[d]), uint64 FNV-1a-64 of all the
-//     bytes before it.
+//     char[16] "AMORPHTMLFEAT\0\0\0", uint32 version=2, uint32 d, uint64 n,
+//     char[16] units, double dr2_floor, int32 affine, uint32 origins,
+//     double lags[d], n records (double label, double f[d]), uint64 FNV-1a-64
+//     of all the bytes before it.  Size = 72 + 8 d + 8 n (d+1) bytes.
+//     (Version 1: no affine/origins, size = 64 + 8 d + 8 n (d+1).)
 //   Model file, binary (little-endian):
-//     char[16] "AMORPHTMLMODEL\0\0", uint32 version=1, uint32 d, uint64 n,
+//     char[16] "AMORPHTMLMODEL\0\0", uint32 version=2, uint32 d, uint64 n,
 //     char[16] units, double lags[d], double mean[d], double std[d],
-//     uint32 k_default, double dr2_floor, double labels[n],
-//     double features[n*d] (raw, row-major), uint64 FNV-1a-64 of all the bytes
-//     before it.  Size = 48 + 24 d + 12 + 8 n + 8 n d + 8 bytes.
+//     uint32 k_default, double dr2_floor, int32 affine, uint32 origins,
+//     double labels[n], double features[n*d] (raw, row-major), uint64
+//     FNV-1a-64 of all the bytes before it.
+//     Size = 48 + 24 d + 20 + 8 n + 8 n d + 8 bytes.
+//     (Version 1: no affine/origins, size = 48 + 24 d + 12 + 8 n + 8 n d + 8.)
+//   affine: -1 unknown (not recorded), 0 keep, 1 remove (fix tml's "affine"
+//   keyword); any other value is a corrupt file.  origins: number M of time
+//   origins each dr2 is averaged over (fix tml's "origins M dt"), 0 = not
+//   recorded.
+//
+// 5. Merging and compatibility
+//
+//   Feature files merged into one training set (FeatureSet::append,
+//   build_model) must agree on units, lags and dr2_floor, and on affine and
+//   origins where both are known: two known, different affine settings (or
+//   two origins counts > 0 that differ) are an error naming both inputs.  If
+//   any input does not record a setting, the merged set records it as
+//   unknown (-1 / 0).  A model carries the merged metadata of its features.
+//   When predicting, check_recording() compares the model's affine/origins
+//   with the caller's: different known affine settings are an error, an
+//   unrecorded setting or a different origins count a warning.
 // ---------------------------------------------------------------------------
 
 #ifndef AMORPH_TML_MODEL_H
@@ -97,6 +121,11 @@ constexpr std::uint32_t DEFAULT_K = 50;          // paper: k = 50
 constexpr std::size_t UNITS_MAX_LEN = 15;        // char[16] incl. NUL
 constexpr std::size_t DEFAULT_LEAF_SIZE = 64;    // KD-tree leaf size (measured)
 constexpr double DEFAULT_LAG_RTOL = 1.0e-6;      // lag comparison tolerance
+
+// Metadata::affine: how the displacements were recorded (fix tml "affine")
+constexpr int AFFINE_UNKNOWN = -1;    // not recorded (version-1 files)
+constexpr int AFFINE_KEEP = 0;        // with the box's affine deformation
+constexpr int AFFINE_REMOVE = 1;      // without it (fix tml's default)
 
 // FNV-1a 64-bit hash:  h = 14695981039346656037;  h = (h ^ byte) * 1099511628211
 std::uint64_t fnv1a64(const unsigned char *data, std::size_t len,
@@ -121,12 +150,27 @@ struct Metadata {
   std::string units;                     // LAMMPS unit style, e.g. "metal"
   std::vector<double> lags;              // d lag times (time units), > 0
   double dr2_floor = DEFAULT_DR2_FLOOR;  // length^2 units, > 0
+  int affine = AFFINE_UNKNOWN;           // AFFINE_UNKNOWN, AFFINE_KEEP or AFFINE_REMOVE
+  std::uint32_t origins = 0;             // time origins per dr2 (M >= 1), 0 = not recorded
 
   std::size_t dim() const { return lags.size(); }
   // units: 1..15 printable characters without blanks; lags: at least one,
-  // finite, > 0; dr2_floor finite, > 0.  Throws std::invalid_argument.
+  // finite, > 0; dr2_floor finite, > 0; affine one of the AFFINE_* values.
+  // Throws std::invalid_argument.
   void validate() const;
 };
+
+// "keep", "remove" or "unknown" (any other value: "invalid (<value>)")
+std::string affine_name(int affine);
+
+// How features were recorded (have) against how they are recorded now (affine, origins).
+// Throws std::runtime_error if both affine settings are known and differ (the message names
+// `what` and both settings, e.g. "model 'a.model' was trained with affine keep, features
+// are now recorded with affine remove"); returns warnings (possibly none) for an unrecorded
+// affine setting or origins count (version-1 files) and for a different origins count.
+// Throws std::invalid_argument if `affine` is not one of the AFFINE_* values.
+std::vector<std::string> check_recording(const Metadata &have, int affine,
+                                         std::uint32_t origins, const std::string &what);
 
 // Throws std::runtime_error if the caller's lags/units differ from `have`.
 // Lags match if the counts are equal and |a-b| <= rel_tol*max(|a|,|b|).
@@ -151,8 +195,11 @@ struct FeatureSet {
   // append one instance; throws std::invalid_argument on non-finite values
   void add_row(double label, const double *f);
   // append all instances of `other`; metadata must match (units, lags with
-  // rel tol 1e-9, dr2_floor), otherwise std::invalid_argument naming both
-  void append(const FeatureSet &other, const std::string &other_name = "");
+  // rel tol 1e-9, dr2_floor; affine and origins where both are known),
+  // otherwise std::invalid_argument naming both (this_name names *this).
+  // An affine setting / origins count unknown in either set becomes unknown.
+  void append(const FeatureSet &other, const std::string &other_name = "",
+              const std::string &this_name = "");
   // metadata valid, sizes consistent, all values finite
   void validate() const;
 };
@@ -214,8 +261,11 @@ void compute_standardisation(const double *X, std::size_t n, std::size_t d,
 
 class Model {
  public:
-  static constexpr std::uint32_t FORMAT_VERSION = 1;
-  static constexpr std::size_t HEADER_BYTES = 48;  // magic..units
+  static constexpr std::uint32_t FORMAT_VERSION = 2;  // written; 1 and 2 are read
+  static constexpr std::size_t HEADER_BYTES = 48;     // magic..units
+  // after lags/mean/std: k (4) + dr2_floor (8) + affine (4) + origins (4)
+  static constexpr std::size_t PARAM_BYTES = 20;
+  static constexpr std::size_t PARAM_BYTES_V1 = 12;   // k + dr2_floor
 
   Model() = default;
   // Computes mean/std from `features` (n*d row-major, raw).  Throws
@@ -227,16 +277,18 @@ class Model {
                              std::uint32_t k_default = DEFAULT_K);
 
   // Model file I/O (layout in the header comment).  load/from_bytes validate
-  // magic, version, sizes vs. length (truncation), checksum, units, finite
-  // values, std > 0, 1 <= k_default <= n; errors are std::runtime_error
-  // naming `source`.
+  // magic, version (1 or 2), sizes vs. length (truncation), checksum, units,
+  // affine in {-1, 0, 1}, finite values, std > 0, 1 <= k_default <= n; errors
+  // are std::runtime_error naming `source`.  save/to_bytes write version 2.
   static Model load(const std::string &path);
   static Model from_bytes(const unsigned char *data, std::size_t len,
                           const std::string &source = "<memory>");
   void save(const std::string &path) const;
   std::vector<unsigned char> to_bytes() const;
-  // exact size in bytes of the model file for d features and n instances
-  static std::uint64_t file_size(std::uint64_t d, std::uint64_t n);
+  // exact size in bytes of the model file for d features and n instances:
+  // 48 + 24 d + 20 + 8 n + 8 n d + 8 (version 2), 48 + 24 d + 12 + ... (version 1)
+  static std::uint64_t file_size(std::uint64_t d, std::uint64_t n,
+                                 std::uint32_t version = FORMAT_VERSION);
 
   bool empty() const { return labels_.empty(); }
   std::size_t dim() const { return meta_.dim(); }
@@ -245,6 +297,8 @@ class Model {
   const std::string &units() const { return meta_.units; }
   const std::vector<double> &lags() const { return meta_.lags; }
   double dr2_floor() const { return meta_.dr2_floor; }
+  int affine() const { return meta_.affine; }                // AFFINE_*
+  std::uint32_t origins() const { return meta_.origins; }    // 0 = not recorded
   std::uint32_t k_default() const { return k_default_; }
   const std::vector<double> &mean() const { return mean_; }
   const std::vector<double> &stdev() const { return std_; }
@@ -267,7 +321,10 @@ class Model {
 
 // Builder: read one or more feature files (any format; metadata must agree),
 // concatenate them in the given order (training index = running row number)
-// and compute the standardisation.  Throws if there are no instances.
+// and compute the standardisation.  affine/origins: every pair of files with
+// known, different values is an error naming both files and settings; the
+// model records a setting only if every file records it.  Throws if there
+// are no instances.
 Model build_model(const std::vector<std::string> &feature_files,
                   std::uint32_t k_default = DEFAULT_K);
 // build_model() + save(); returns the model

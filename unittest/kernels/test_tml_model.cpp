@@ -583,10 +583,11 @@ TEST(TmlModelFile, LayoutMatchesDocumentation)
   const std::size_t n = 9, d = 3;
   Model m = random_model(n, d, 4, 2, "real");
   const std::vector<unsigned char> b = m.to_bytes();
-  ASSERT_EQ(b.size(), 48 + 24 * d + 4 + 8 + 8 * n + 8 * n * d + 8);
+  ASSERT_EQ(b.size(), 48 + 24 * d + 4 + 8 + 4 + 4 + 8 * n + 8 * n * d + 8);
   EXPECT_EQ(Model::file_size(d, n), b.size());
+  EXPECT_EQ(Model::file_size(d, n, 1), b.size() - 8);
   EXPECT_EQ(std::memcmp(b.data(), "AMORPHTMLMODEL\0\0", 16), 0);
-  EXPECT_EQ(rd_le(b, 16, 4), 1u);
+  EXPECT_EQ(rd_le(b, 16, 4), 2u);
   EXPECT_EQ(rd_le(b, 20, 4), d);
   EXPECT_EQ(rd_le(b, 24, 8), n);
   EXPECT_EQ(std::string(reinterpret_cast<const char *>(&b[32])), "real");
@@ -599,6 +600,10 @@ TEST(TmlModelFile, LayoutMatchesDocumentation)
   off += 4;
   EXPECT_EQ(rd_f64(b, off), 2.5e-9);
   off += 8;
+  EXPECT_EQ(rd_le(b, off, 4), 0xffffffffu);    // affine -1 (unknown) as int32
+  off += 4;
+  EXPECT_EQ(rd_le(b, off, 4), 0u);             // origins not recorded
+  off += 4;
   for (std::size_t i = 0; i < n; ++i, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.labels()[i]));
   for (std::size_t i = 0; i < n * d; ++i, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.features()[i]));
   EXPECT_EQ(off, b.size() - 8);
@@ -657,20 +662,23 @@ TEST(TmlModelFile, WrongMagicAndVersion)
   EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(bad); }), "bad magic");
   spit_text(bad, "# AMORPH-TML-FEATURES 1\n# units metal\n");
   EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(bad); }), "bad magic");
-  c = b;
-  wr_le(c, 16, 2, 4);
-  fix_checksum(c);
-  spit(bad, c);
-  const std::string msg = thrown<std::runtime_error>([&] { Model::load(bad); });
-  EXPECT_MSG(msg, "unsupported model format version 2");
-  EXPECT_MSG(msg, "reads version 1");
+  for (std::uint32_t v : {0u, 3u}) {
+    c = b;
+    wr_le(c, 16, v, 4);
+    fix_checksum(c);
+    spit(bad, c);
+    const std::string msg = thrown<std::runtime_error>([&] { Model::load(bad); });
+    EXPECT_MSG(msg, "unsupported model format version " + std::to_string(v));
+    EXPECT_MSG(msg, "reads versions 1 to 2");
+  }
 }
 
 TEST(TmlModelFile, InvalidContentsWithValidChecksum)
 {
   Model m = random_model(20, 2, 5, 6);
   const std::vector<unsigned char> b = m.to_bytes();
-  const std::size_t d = 2, off_std = 48 + 16 * d, off_k = 48 + 24 * d, off_labels = off_k + 12;
+  const std::size_t d = 2, off_std = 48 + 16 * d, off_k = 48 + 24 * d, off_affine = off_k + 12,
+                    off_labels = off_k + 20;
   auto load_bytes = [](const std::vector<unsigned char> &c) { Model::from_bytes(c.data(), c.size(), "crafted"); };
   std::vector<unsigned char> c = b;
   wr_le(c, off_k, 21, 4);    // k default > n
@@ -691,6 +699,14 @@ TEST(TmlModelFile, InvalidContentsWithValidChecksum)
   c[32] = ' ';    // units " etal"
   fix_checksum(c);
   EXPECT_MSG(thrown<std::runtime_error>([&] { load_bytes(c); }), "unit style");
+  for (std::uint32_t a : {7u, 2u, 0xfffffffeu}) {    // affine 7, 2, -2
+    c = b;
+    wr_le(c, off_affine, a, 4);
+    fix_checksum(c);
+    const std::string msg = thrown<std::runtime_error>([&] { load_bytes(c); });
+    EXPECT_MSG(msg, "crafted");
+    EXPECT_MSG(msg, "affine setting " + std::to_string(static_cast<std::int32_t>(a)));
+  }
 }
 
 TEST(TmlModelFile, CompatibilityChecks)
@@ -749,7 +765,9 @@ TEST(TmlFeatureFile, TextRoundTripBitwise)
   }    // destructor closes
   const std::vector<unsigned char> raw = slurp(path);
   const std::string text(raw.begin(), raw.end());
-  EXPECT_EQ(text.rfind("# AMORPH-TML-FEATURES 1\n", 0), 0u);
+  EXPECT_EQ(text.rfind("# AMORPH-TML-FEATURES 2\n", 0), 0u);
+  EXPECT_EQ(text.find("# affine"), std::string::npos);     // unknown: not written
+  EXPECT_EQ(text.find("# origins"), std::string::npos);
   EXPECT_NE(text.find("# units metal\n"), std::string::npos);
   EXPECT_NE(text.find("# lags 0.12345678901234568 0.4 0.6000000000000001 0.8 1\n"), std::string::npos);
   for (FeatureFormat f : {FeatureFormat::Text, FeatureFormat::Auto}) {
@@ -769,7 +787,8 @@ TEST(TmlFeatureFile, BinaryRoundTripAndAutoDetect)
   FeatureSet s = random_features(257, 3, 12);
   write_features(path, s, FeatureFormat::Binary);
   const std::vector<unsigned char> b = slurp(path);
-  ASSERT_EQ(b.size(), 56 + 8 * 3 + 257 * 4 * 8 + 8);
+  ASSERT_EQ(b.size(), 64 + 8 * 3 + 257 * 4 * 8 + 8);
+  EXPECT_EQ(rd_le(b, 16, 4), 2u);
   EXPECT_EQ(std::memcmp(b.data(), "AMORPHTMLFEAT\0\0\0", 16), 0);
   EXPECT_EQ(rd_le(b, 24, 8), 257u);
   EXPECT_EQ(rd_le(b, b.size() - 8, 8), ref_fnv(b.data(), b.size() - 8));
@@ -810,7 +829,19 @@ TEST(TmlFeatureFile, MalformedTextReportsLineNumbers)
       {head + "300 1 2\n# units real\n", ":6:", "after data rows"},
       {"# units metal\n", ":1:", "AMORPH-TML-FEATURES"},
       {"300 1 2\n", ":1:", "AMORPH-TML-FEATURES"},
-      {"# AMORPH-TML-FEATURES 2\n", ":1:", "unsupported feature file version 2"},
+      {"# AMORPH-TML-FEATURES 3\n", ":1:", "unsupported feature file version 3"},
+      {"# AMORPH-TML-FEATURES 0\n", ":1:", "reads versions 1 to 2"},
+      {"# AMORPH-TML-FEATURES 2\n# units metal\n# affine none\n", ":3:", "'affine' expects 'remove' or 'keep'"},
+      {"# AMORPH-TML-FEATURES 2\n# units metal\n# affine\n", ":3:", "'affine' expects"},
+      {"# AMORPH-TML-FEATURES 2\n# affine keep remove\n", ":2:", "'affine' expects"},
+      {"# AMORPH-TML-FEATURES 2\n# affine keep\n# affine keep\n", ":3:", "duplicate header keyword 'affine'"},
+      {"# AMORPH-TML-FEATURES 2\n# origins 0\n", ":2:", "'origins' expects one integer between 1"},
+      {"# AMORPH-TML-FEATURES 2\n# origins -3\n", ":2:", "'origins' expects"},
+      {"# AMORPH-TML-FEATURES 2\n# origins 2.5\n", ":2:", "'origins' expects"},
+      {"# AMORPH-TML-FEATURES 2\n# origins 4294967296\n", ":2:", "'origins' expects"},
+      {"# AMORPH-TML-FEATURES 2\n# origins 2 3\n", ":2:", "'origins' expects"},
+      {"# AMORPH-TML-FEATURES 2\n# origins 2\n# lags 1\n# units metal\n1 2\n# origins 3\n", ":6:",
+       "after data rows"},
       {"# AMORPH-TML-FEATURES 1\n# lags 0.2\n1 2\n", ":3:", "'# units'"},
       {"# AMORPH-TML-FEATURES 1\n# units metal\n1 2\n", ":3:", "'# lags'"},
       {"# AMORPH-TML-FEATURES 1\n# units metal\n# lags 0.2 -1\n", ":3:", "lag 2 must be finite and > 0"},
@@ -884,4 +915,397 @@ TEST(TmlBuilder, FromMultipleFiles)
   { FeatureWriter w(e, a.meta); }
   EXPECT_MSG(thrown<std::invalid_argument>([&] { build_model({e}); }), "no training instances");
   EXPECT_MSG(thrown<std::invalid_argument>([&] { build_model({}); }), "no feature files");
+}
+
+// ---------------------------------------------------------------------------
+// format version 2: affine setting and number of time origins
+
+namespace {
+struct Recording {
+  int affine;
+  std::uint32_t origins;
+};
+const std::vector<Recording> RECORDINGS = {
+    {AFFINE_UNKNOWN, 0}, {AFFINE_KEEP, 1}, {AFFINE_REMOVE, 7}, {AFFINE_KEEP, 0}, {AFFINE_UNKNOWN, 4294967295u}};
+
+void put_bytes(std::vector<unsigned char> &b, const void *p, std::size_t n)
+{
+  const unsigned char *c = static_cast<const unsigned char *>(p);
+  b.insert(b.end(), c, c + n);
+}
+void put_le(std::vector<unsigned char> &b, std::uint64_t v, int nbytes)
+{
+  for (int i = 0; i < nbytes; ++i) b.push_back(static_cast<unsigned char>(v >> (8 * i)));
+}
+void put_dbl(std::vector<unsigned char> &b, double x)
+{
+  std::uint64_t v;
+  std::memcpy(&v, &x, 8);
+  put_le(b, v, 8);
+}
+void put_units16(std::vector<unsigned char> &b, const std::string &u)
+{
+  std::string s = u;
+  s.resize(16, '\0');
+  put_bytes(b, s.data(), 16);
+}
+}    // namespace
+
+TEST(TmlRecording, TextRoundTripEachSetting)
+{
+  TmpDir tmp;
+  const std::string path = tmp.file("f.txt");
+  for (const Recording &r : RECORDINGS) {
+    FeatureSet s = random_features(20, 3, 31);
+    s.meta.affine = r.affine;
+    s.meta.origins = r.origins;
+    write_features(path, s, FeatureFormat::Text);
+    const std::vector<unsigned char> raw = slurp(path);
+    const std::string text(raw.begin(), raw.end());
+    EXPECT_EQ(text.rfind("# AMORPH-TML-FEATURES 2\n", 0), 0u);
+    const char *want_affine = r.affine == AFFINE_KEEP ? "\n# affine keep\n" : "\n# affine remove\n";
+    EXPECT_EQ(text.find("# affine") != std::string::npos, r.affine != AFFINE_UNKNOWN) << text.substr(0, 200);
+    if (r.affine != AFFINE_UNKNOWN) {
+      EXPECT_NE(text.find(want_affine), std::string::npos);
+    }
+    EXPECT_EQ(text.find("# origins") != std::string::npos, r.origins != 0);
+    if (r.origins) {
+      EXPECT_NE(text.find("\n# origins " + std::to_string(r.origins) + "\n"), std::string::npos);
+    }
+    // the new header lines come after dr2_floor and before the columns line
+    if (r.affine != AFFINE_UNKNOWN) {
+      EXPECT_LT(text.find("# dr2_floor"), text.find("# affine"));
+    }
+    if (r.origins) {
+      EXPECT_LT(text.find("# origins"), text.find("# columns"));
+    }
+    FeatureSet back = read_features(path);
+    EXPECT_EQ(back.meta.affine, r.affine);
+    EXPECT_EQ(back.meta.origins, r.origins);
+    EXPECT_TRUE(same_bits(back.features, s.features));
+    EXPECT_TRUE(same_bits(back.labels, s.labels));
+  }
+  // hand-written version-2 text with both lines (and '#key' spelling)
+  spit_text(path, "# AMORPH-TML-FEATURES 2\n# units metal\n#affine keep\n# origins 12\n# lags 1 2\n300 1 2\n");
+  FeatureSet h = read_features(path);
+  EXPECT_EQ(h.meta.affine, AFFINE_KEEP);
+  EXPECT_EQ(h.meta.origins, 12u);
+}
+
+TEST(TmlRecording, BinaryRoundTripAndLayout)
+{
+  TmpDir tmp;
+  const std::string path = tmp.file("f.bin");
+  const std::size_t n = 11, d = 3;
+  for (const Recording &r : RECORDINGS) {
+    FeatureSet s = random_features(n, d, 32);
+    s.meta.affine = r.affine;
+    s.meta.origins = r.origins;
+    write_features(path, s, FeatureFormat::Binary);
+    const std::vector<unsigned char> b = slurp(path);
+    // documented version-2 layout, built independently
+    std::vector<unsigned char> want;
+    put_bytes(want, "AMORPHTMLFEAT\0\0\0", 16);
+    put_le(want, 2, 4);
+    put_le(want, d, 4);
+    put_le(want, n, 8);
+    put_units16(want, "metal");
+    put_dbl(want, 3e-11);
+    put_le(want, static_cast<std::uint32_t>(r.affine), 4);
+    put_le(want, r.origins, 4);
+    for (double lag : s.meta.lags) put_dbl(want, lag);
+    for (std::size_t i = 0; i < n; ++i) {
+      put_dbl(want, s.labels[i]);
+      for (std::size_t j = 0; j < d; ++j) put_dbl(want, s.features[i * d + j]);
+    }
+    put_le(want, ref_fnv(want.data(), want.size()), 8);
+    ASSERT_EQ(b.size(), 72 + 8 * d + 8 * n * (d + 1));
+    EXPECT_EQ(b, want) << "affine " << r.affine << " origins " << r.origins;
+    FeatureSet back = read_features(path);
+    EXPECT_EQ(back.meta.affine, r.affine);
+    EXPECT_EQ(back.meta.origins, r.origins);
+    EXPECT_TRUE(same_bits(back.meta.lags, s.meta.lags));
+    EXPECT_TRUE(same_bits(back.features, s.features));
+  }
+}
+
+TEST(TmlRecording, ModelRoundTripAndLayout)
+{
+  for (const Recording &r : RECORDINGS) {
+    Model m0 = random_model(13, 2, 3, 33);
+    Metadata meta = m0.metadata();
+    meta.affine = r.affine;
+    meta.origins = r.origins;
+    Model m(meta, m0.labels(), m0.features(), 3);
+    EXPECT_EQ(m.affine(), r.affine);
+    EXPECT_EQ(m.origins(), r.origins);
+    const std::vector<unsigned char> b = m.to_bytes();
+    const std::size_t d = 2, n = 13, off = 48 + 24 * d + 12;
+    ASSERT_EQ(b.size(), 48 + 24 * d + 20 + 8 * n + 8 * n * d + 8);
+    EXPECT_EQ(rd_le(b, 16, 4), 2u);
+    EXPECT_EQ(static_cast<std::int32_t>(rd_le(b, off, 4)), r.affine);
+    EXPECT_EQ(rd_le(b, off + 4, 4), r.origins);
+    EXPECT_TRUE(same_bits(rd_f64(b, off + 8), m.labels()[0]));
+    EXPECT_TRUE(same_bits(rd_f64(b, off - 8), 2.5e-9));
+    Model l = Model::from_bytes(b.data(), b.size(), "mem");
+    EXPECT_EQ(l.affine(), r.affine);
+    EXPECT_EQ(l.origins(), r.origins);
+    EXPECT_TRUE(same_bits(l.features(), m.features()));
+    EXPECT_EQ(l.to_bytes(), b);
+  }
+}
+
+TEST(TmlRecording, Version1FilesStillRead)
+{
+  TmpDir tmp;
+  const std::size_t n = 3, d = 2;
+  const std::vector<double> lags = {0.25, 1.5}, labels = {300, 700, 1000.5};
+  const std::vector<double> X = {-1.0, -2.0, 0.5, 0.25, 3.0, -4.5};
+  // binary feature file, version 1 (documented layout: no affine/origins)
+  std::vector<unsigned char> f;
+  put_bytes(f, "AMORPHTMLFEAT\0\0\0", 16);
+  put_le(f, 1, 4);
+  put_le(f, d, 4);
+  put_le(f, n, 8);
+  put_units16(f, "real");
+  put_dbl(f, 2e-10);
+  for (double lag : lags) put_dbl(f, lag);
+  for (std::size_t i = 0; i < n; ++i) {
+    put_dbl(f, labels[i]);
+    for (std::size_t j = 0; j < d; ++j) put_dbl(f, X[i * d + j]);
+  }
+  put_le(f, ref_fnv(f.data(), f.size()), 8);
+  ASSERT_EQ(f.size(), 64 + 8 * d + 8 * n * (d + 1));
+  const std::string fb = tmp.file("v1.bin");
+  spit(fb, f);
+  FeatureSet s = read_features(fb);
+  EXPECT_EQ(s.meta.units, "real");
+  EXPECT_EQ(s.meta.dr2_floor, 2e-10);
+  EXPECT_EQ(s.meta.lags, lags);
+  EXPECT_EQ(s.labels, labels);
+  EXPECT_EQ(s.features, X);
+  EXPECT_EQ(s.meta.affine, AFFINE_UNKNOWN);
+  EXPECT_EQ(s.meta.origins, 0u);
+  // version 1 with a wrong checksum is still detected
+  std::vector<unsigned char> c = f;
+  c[60] ^= 4;
+  spit(fb, c);
+  EXPECT_MSG(thrown<std::runtime_error>([&] { read_features(fb); }), "checksum mismatch");
+  // version 1 text: "# affine"/"# origins" were not reserved, they are comments
+  const std::string ft = tmp.file("v1.txt");
+  spit_text(ft, "# AMORPH-TML-FEATURES 1\n# units real\n# lags 0.25 1.5\n# affine whatever\n# origins x\n"
+                "300 -1 -2\n");
+  FeatureSet t = read_features(ft);
+  EXPECT_EQ(t.meta.affine, AFFINE_UNKNOWN);
+  EXPECT_EQ(t.meta.origins, 0u);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.features[1], -2.0);
+  // model file, version 1
+  const std::vector<double> mean = {0.5, -1.25}, stdev = {2.0, 0.75};
+  std::vector<unsigned char> mb;
+  put_bytes(mb, "AMORPHTMLMODEL\0\0", 16);
+  put_le(mb, 1, 4);
+  put_le(mb, d, 4);
+  put_le(mb, n, 8);
+  put_units16(mb, "real");
+  for (double v : lags) put_dbl(mb, v);
+  for (double v : mean) put_dbl(mb, v);
+  for (double v : stdev) put_dbl(mb, v);
+  put_le(mb, 2, 4);    // k
+  put_dbl(mb, 2e-10);
+  for (double v : labels) put_dbl(mb, v);
+  for (double v : X) put_dbl(mb, v);
+  put_le(mb, ref_fnv(mb.data(), mb.size()), 8);
+  ASSERT_EQ(mb.size(), 68 + 24 * d + 8 * n + 8 * n * d);
+  EXPECT_EQ(Model::file_size(d, n, 1), mb.size());
+  const std::string fm = tmp.file("v1.model");
+  spit(fm, mb);
+  Model m = Model::load(fm);
+  EXPECT_EQ(m.affine(), AFFINE_UNKNOWN);
+  EXPECT_EQ(m.origins(), 0u);
+  EXPECT_EQ(m.k_default(), 2u);
+  EXPECT_EQ(m.mean(), mean);
+  EXPECT_EQ(m.stdev(), stdev);
+  EXPECT_EQ(m.labels(), labels);
+  EXPECT_EQ(m.features(), X);
+  EXPECT_EQ(m.dr2_floor(), 2e-10);
+  // saved again: version 2, 8 bytes longer, affine -1 and origins 0 after the floor
+  const std::vector<unsigned char> b2 = m.to_bytes();
+  ASSERT_EQ(b2.size(), mb.size() + 8);
+  EXPECT_EQ(rd_le(b2, 16, 4), 2u);
+  const std::size_t off = 48 + 24 * d + 12;
+  EXPECT_EQ(std::memcmp(b2.data() + 20, mb.data() + 20, off - 20), 0);
+  EXPECT_EQ(rd_le(b2, off, 4), 0xffffffffu);
+  EXPECT_EQ(rd_le(b2, off + 4, 4), 0u);
+  EXPECT_EQ(std::memcmp(b2.data() + off + 8, mb.data() + off, mb.size() - off - 8), 0);
+}
+
+TEST(TmlRecording, CorruptAffineIsAnError)
+{
+  TmpDir tmp;
+  const std::string path = tmp.file("f.bin");
+  FeatureSet s = random_features(5, 2, 34);
+  s.meta.affine = AFFINE_KEEP;
+  write_features(path, s, FeatureFormat::Binary);
+  std::vector<unsigned char> b = slurp(path);
+  ASSERT_EQ(rd_le(b, 56, 4), 0u);
+  wr_le(b, 56, 7, 4);
+  fix_checksum(b);
+  spit(path, b);
+  std::string msg = thrown<std::runtime_error>([&] { read_features(path); });
+  EXPECT_MSG(msg, path);
+  EXPECT_MSG(msg, "corrupt header: affine setting 7");
+  // without fixing the checksum it is reported as corrupt by the checksum
+  wr_le(b, 56, 1, 4);
+  spit(path, b);
+  EXPECT_MSG(thrown<std::runtime_error>([&] { read_features(path); }), "checksum mismatch");
+  // in memory: metadata validation and the writer
+  Metadata meta = make_meta(2);
+  meta.affine = 2;
+  EXPECT_MSG(thrown<std::invalid_argument>([&] { meta.validate(); }), "affine setting 2");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] { FeatureWriter w(tmp.file("w.txt"), meta); }), "affine setting 2");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] { (void)Model(meta, {1.0, 2.0}, {1.0, 2.0, 3.0, 4.0}, 1); }),
+             "affine");
+}
+
+TEST(TmlRecording, AppendMergesAndRejectsConflicts)
+{
+  auto set = [](int affine, std::uint32_t origins, unsigned seed) {
+    FeatureSet s = random_features(4, 2, seed);
+    s.meta.affine = affine;
+    s.meta.origins = origins;
+    return s;
+  };
+  {
+    FeatureSet a = set(AFFINE_KEEP, 3, 1);
+    const std::string msg =
+        thrown<std::invalid_argument>([&] { a.append(set(AFFINE_REMOVE, 3, 2), "b.txt", "a.txt"); });
+    EXPECT_MSG(msg, "a.txt (affine keep)");
+    EXPECT_MSG(msg, "b.txt (affine remove)");
+    EXPECT_EQ(a.size(), 4u);    // unchanged
+    EXPECT_EQ(a.meta.affine, AFFINE_KEEP);
+  }
+  {
+    FeatureSet a = set(AFFINE_KEEP, 3, 1);
+    const std::string msg =
+        thrown<std::invalid_argument>([&] { a.append(set(AFFINE_KEEP, 5, 2), "b.txt", "a.txt"); });
+    EXPECT_MSG(msg, "a.txt (origins 3)");
+    EXPECT_MSG(msg, "b.txt (origins 5)");
+    EXPECT_MSG(msg, "time origins");
+    // without names: still says which is which
+    EXPECT_MSG(thrown<std::invalid_argument>([&] { a.append(set(AFFINE_REMOVE, 3, 2)); }),
+               "the feature set it is appended to (affine keep) and appended feature set (affine remove)");
+  }
+  struct Case {
+    int a1;
+    std::uint32_t o1;
+    int a2;
+    std::uint32_t o2;
+    int want_a;
+    std::uint32_t want_o;
+  };
+  const std::vector<Case> cases = {
+      {AFFINE_KEEP, 3, AFFINE_KEEP, 3, AFFINE_KEEP, 3},
+      {AFFINE_REMOVE, 1, AFFINE_REMOVE, 1, AFFINE_REMOVE, 1},
+      {AFFINE_KEEP, 3, AFFINE_UNKNOWN, 3, AFFINE_UNKNOWN, 3},
+      {AFFINE_UNKNOWN, 0, AFFINE_REMOVE, 2, AFFINE_UNKNOWN, 0},
+      {AFFINE_REMOVE, 2, AFFINE_REMOVE, 0, AFFINE_REMOVE, 0},
+  };
+  for (const Case &c : cases) {
+    FeatureSet a = set(c.a1, c.o1, 1);
+    a.append(set(c.a2, c.o2, 2), "b");
+    EXPECT_EQ(a.size(), 8u);
+    EXPECT_EQ(a.meta.affine, c.want_a) << c.a1 << " " << c.a2;
+    EXPECT_EQ(a.meta.origins, c.want_o) << c.o1 << " " << c.o2;
+  }
+}
+
+TEST(TmlRecording, BuilderChecksAllFilesAndModelCarriesSettings)
+{
+  TmpDir tmp;
+  auto file = [&](const std::string &name, int affine, std::uint32_t origins, unsigned seed) {
+    FeatureSet s = random_features(15, 3, seed);
+    s.meta.affine = affine;
+    s.meta.origins = origins;
+    const std::string p = tmp.file(name);
+    write_features(p, s, seed % 2 ? FeatureFormat::Binary : FeatureFormat::Text);
+    return p;
+  };
+  const std::string k1 = file("k1.txt", AFFINE_KEEP, 4, 41), k2 = file("k2.bin", AFFINE_KEEP, 4, 42),
+                    u = file("u.txt", AFFINE_UNKNOWN, 0, 43), r = file("r.bin", AFFINE_REMOVE, 4, 44),
+                    o2 = file("o2.bin", AFFINE_KEEP, 2, 45);
+  const std::string out = tmp.file("m.model");
+  Model m = build_model_file({k1, k2}, out, 5);
+  EXPECT_EQ(m.affine(), AFFINE_KEEP);
+  EXPECT_EQ(m.origins(), 4u);
+  Model l = Model::load(out);
+  EXPECT_EQ(l.affine(), AFFINE_KEEP);
+  EXPECT_EQ(l.origins(), 4u);
+  // an unknown file makes the model's settings unknown
+  Model mu = build_model({k1, u, k2}, 5);
+  EXPECT_EQ(mu.affine(), AFFINE_UNKNOWN);
+  EXPECT_EQ(mu.origins(), 0u);
+  // keep and remove conflict even with an unrecorded file between them
+  std::string msg = thrown<std::invalid_argument>([&] { build_model({k1, u, r}, 5); });
+  EXPECT_MSG(msg, "feature file '" + k1 + "' (affine keep)");
+  EXPECT_MSG(msg, "feature file '" + r + "' (affine remove)");
+  msg = thrown<std::invalid_argument>([&] { build_model({u, k2, o2}, 5); });
+  EXPECT_MSG(msg, "feature file '" + k2 + "' (origins 4)");
+  EXPECT_MSG(msg, "feature file '" + o2 + "' (origins 2)");
+  // from_features carries the metadata
+  FeatureSet s = read_features(k1);
+  Model mf = Model::from_features(s, 5);
+  EXPECT_EQ(mf.affine(), AFFINE_KEEP);
+  EXPECT_EQ(mf.origins(), 4u);
+}
+
+TEST(TmlRecording, CheckRecordingMessages)
+{
+  Metadata keep4 = make_meta(2), v1 = make_meta(2);
+  keep4.affine = AFFINE_KEEP;
+  keep4.origins = 4;
+  const std::string what = "model 'a.model'";
+  // same settings: no warnings
+  EXPECT_TRUE(check_recording(keep4, AFFINE_KEEP, 4, what).empty());
+  // different affine: an error naming the model and both settings
+  std::string msg = thrown<std::runtime_error>([&] { check_recording(keep4, AFFINE_REMOVE, 4, what); });
+  EXPECT_EQ(msg.rfind("model 'a.model' was trained with affine keep, features are now recorded with affine remove", 0),
+            0u)
+      << msg;
+  Metadata remove1 = keep4;
+  remove1.affine = AFFINE_REMOVE;
+  remove1.origins = 1;
+  msg = thrown<std::runtime_error>([&] { check_recording(remove1, AFFINE_KEEP, 1, "model 'b'"); });
+  EXPECT_MSG(msg, "model 'b' was trained with affine remove, features are now recorded with affine keep");
+  // different origins: a warning with both counts
+  std::vector<std::string> w = check_recording(keep4, AFFINE_KEEP, 1, what);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_MSG(w[0], "model 'a.model' was trained with origins 4, features are now recorded with origins 1");
+  // version-1 model: one warning each for affine and origins
+  w = check_recording(v1, AFFINE_REMOVE, 1, what);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_MSG(w[0], "model 'a.model' does not record its affine setting");
+  EXPECT_MSG(w[0], "affine remove");
+  EXPECT_MSG(w[1], "model 'a.model' does not record its number of time origins");
+  EXPECT_MSG(w[1], "origins 1");
+  // the current recording unknown (a version-1 query file)
+  w = check_recording(keep4, AFFINE_UNKNOWN, 0, what);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_MSG(w[0], "trained with affine keep");
+  EXPECT_MSG(w[0], "not recorded");
+  EXPECT_MSG(w[1], "trained with origins 4");
+  w = check_recording(v1, AFFINE_UNKNOWN, 0, what);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_MSG(w[0], "neither model 'a.model' nor");
+  // only origins unknown in the model
+  Metadata keep0 = keep4;
+  keep0.origins = 0;
+  w = check_recording(keep0, AFFINE_KEEP, 3, what);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_MSG(w[0], "origins 3");
+  // bad arguments
+  EXPECT_MSG(thrown<std::invalid_argument>([&] { check_recording(keep4, 5, 4, what); }), "affine setting 5");
+  EXPECT_EQ(affine_name(AFFINE_KEEP), "keep");
+  EXPECT_EQ(affine_name(AFFINE_REMOVE), "remove");
+  EXPECT_EQ(affine_name(AFFINE_UNKNOWN), "unknown");
 }

@@ -273,3 +273,271 @@ def test_floor_follows_unit_style(lmp, tmp_path):
     v2 = 120.0 ** 2 + 80.0 ** 2 + 50.0 ** 2
     want = [np.log10(v2 * L * L / 300.0) for L in lags]
     np.testing.assert_allclose(f, np.tile(want, (10, 1)), rtol=1e-9)
+
+
+# ---------------------------------------------------------------------------- format version 2
+
+RECORDINGS = [(tml.AFFINE_UNKNOWN, 0), (tml.AFFINE_KEEP, 1), (tml.AFFINE_REMOVE, 7), (tml.AFFINE_KEEP, 0),
+              (tml.AFFINE_UNKNOWN, 4294967295)]
+
+
+def ref_fnv(data):
+    """FNV-1a 64, written out here independently of amorph.tml."""
+    h = 0xcbf29ce484222325
+    for b in bytes(data):
+        h = ((h ^ b) * 0x100000001b3) % (1 << 64)
+    return h
+
+
+def with_recording(fs, affine, origins):
+    m = fs.meta
+    return tml.FeatureSet(tml.Metadata(m.units, list(m.lags), m.dr2_floor, affine, origins), fs.labels, fs.features)
+
+
+def test_constants_match_the_documentation():
+    assert (tml.AFFINE_UNKNOWN, tml.AFFINE_KEEP, tml.AFFINE_REMOVE) == (-1, 0, 1)
+    assert tml.FORMAT_VERSION == 2
+    m = tml.Metadata("metal", [1.0])
+    assert m.affine == -1 and m.origins == 0
+
+
+@pytest.mark.parametrize("affine,origins", RECORDINGS)
+def test_v2_roundtrip_text_binary_model(tmp_path, affine, origins):
+    fs = with_recording(synthetic(12, 11, lags=[0.5, 1.25, 3.0]), affine, origins)
+    fs.meta.dr2_floor = 3e-11
+    # text: the header lines are written only when known
+    t = tmp_path / "f.txt"
+    tml.write_features(t, fs)
+    text = t.read_text()
+    assert text.startswith("# AMORPH-TML-FEATURES 2\n")
+    assert ("# affine" in text) == (affine != -1)
+    if affine != -1:
+        assert f"\n# affine {'keep' if affine == 0 else 'remove'}\n" in text
+    assert ("# origins" in text) == (origins != 0)
+    if origins:
+        assert f"\n# origins {origins}\n" in text
+    back = tml.read_features(t)
+    assert (back.meta.affine, back.meta.origins) == (affine, origins)
+    np.testing.assert_array_equal(back.features, fs.features)
+    # binary: the documented layout, built here by hand
+    b = tmp_path / "f.bin"
+    tml.write_features(b, fs, binary=True)
+    n, d = 12, 3
+    want = b"AMORPHTMLFEAT\0\0\0" + (2).to_bytes(4, "little") + d.to_bytes(4, "little") + n.to_bytes(8, "little")
+    want += b"metal" + b"\0" * 11 + np.array(3e-11, "<f8").tobytes()
+    want += (affine % (1 << 32)).to_bytes(4, "little") + origins.to_bytes(4, "little")
+    want += np.array([0.5, 1.25, 3.0], "<f8").tobytes()
+    want += np.column_stack([fs.labels, fs.features]).astype("<f8").tobytes()
+    want += ref_fnv(want).to_bytes(8, "little")
+    assert len(want) == 72 + 8 * d + 8 * n * (d + 1)
+    assert b.read_bytes() == want
+    back = tml.read_features(b)
+    assert (back.meta.affine, back.meta.origins) == (affine, origins)
+    # model: affine and origins right after dr2_floor, before the labels
+    m = tml.Model(fs.meta, fs.labels, fs.features, k=3)
+    raw = m.to_bytes()
+    assert len(raw) == 48 + 24 * d + 20 + 8 * n + 8 * n * d + 8
+    assert int.from_bytes(raw[16:20], "little") == 2
+    o = 48 + 24 * d
+    assert int.from_bytes(raw[o:o + 4], "little") == 3 and np.frombuffer(raw[o + 4:o + 12], "<f8")[0] == 3e-11
+    assert int.from_bytes(raw[o + 12:o + 16], "little", signed=True) == affine
+    assert int.from_bytes(raw[o + 16:o + 20], "little") == origins
+    assert np.frombuffer(raw[o + 20:o + 28], "<f8")[0] == fs.labels[0]
+    l = tml.Model.from_bytes(raw)
+    assert (l.meta.affine, l.meta.origins) == (affine, origins)
+    assert l.to_bytes() == raw
+
+
+def test_v1_files_still_read(tmp_path):
+    lags, labels = [0.25, 1.5], [300.0, 700.0, 1000.5]
+    X = [[-1.0, -2.0], [0.5, 0.25], [3.0, -4.5]]
+    f64 = lambda v: np.asarray(v, "<f8").tobytes()
+    u32 = lambda v: int(v).to_bytes(4, "little")
+    u64 = lambda v: int(v).to_bytes(8, "little")
+    data = b"AMORPHTMLFEAT\0\0\0" + u32(1) + u32(2) + u64(3) + b"real".ljust(16, b"\0") + f64(2e-10) + f64(lags)
+    data += f64([[y] + x for y, x in zip(labels, X)])
+    data += u64(ref_fnv(data))
+    assert len(data) == 64 + 8 * 2 + 8 * 3 * 3
+    p = tmp_path / "v1.bin"
+    p.write_bytes(data)
+    fs = tml.read_features(p)
+    assert (fs.meta.units, fs.meta.lags, fs.meta.dr2_floor) == ("real", lags, 2e-10)
+    assert (fs.meta.affine, fs.meta.origins) == (-1, 0)
+    np.testing.assert_array_equal(fs.features, X)
+    np.testing.assert_array_equal(fs.labels, labels)
+    # version-1 text: "# affine" / "# origins" were comments
+    t = tmp_path / "v1.txt"
+    t.write_text("# AMORPH-TML-FEATURES 1\n# units real\n# lags 0.25 1.5\n# affine whatever\n# origins x\n300 -1 -2\n")
+    ft = tml.read_features(t)
+    assert (ft.meta.affine, ft.meta.origins) == (-1, 0) and ft.features.tolist() == [[-1.0, -2.0]]
+    # version-1 model
+    mean, std = [0.5, -1.25], [2.0, 0.75]
+    mb = b"AMORPHTMLMODEL\0\0" + u32(1) + u32(2) + u64(3) + b"real".ljust(16, b"\0")
+    mb += f64(lags) + f64(mean) + f64(std) + u32(2) + f64(2e-10) + f64(labels) + f64(X)
+    mb += u64(ref_fnv(mb))
+    assert len(mb) == 68 + 24 * 2 + 8 * 3 + 8 * 6
+    m = tml.Model.from_bytes(mb)
+    assert (m.meta.affine, m.meta.origins, m.k) == (-1, 0, 2)
+    assert m.mean.tolist() == mean and m.std.tolist() == std and m.features.tolist() == X
+    # written again as version 2: 8 bytes longer, -1 and 0 after the floor
+    raw = m.to_bytes()
+    o = 48 + 24 * 2 + 12
+    assert len(raw) == len(mb) + 8 and raw[20:o] == mb[20:o]
+    assert raw[o:o + 8] == b"\xff\xff\xff\xff\0\0\0\0" and raw[o + 8:-8] == mb[o:-8]
+    # unknown versions
+    bad = bytearray(mb)
+    bad[16:20] = u32(3)
+    bad[-8:] = u64(ref_fnv(bad[:-8]))
+    with pytest.raises(ValueError, match="unsupported model format version 3"):
+        tml.Model.from_bytes(bytes(bad))
+    t.write_text("# AMORPH-TML-FEATURES 3\n# units real\n")
+    with pytest.raises(ValueError, match="v1.txt:1: unsupported feature file version 3"):
+        tml.read_features(t)
+
+
+def test_corrupt_and_malformed_recording(tmp_path):
+    fs = with_recording(synthetic(5, 12, lags=[1.0, 2.0]), tml.AFFINE_KEEP, 2)
+    p = tmp_path / "f.bin"
+    tml.write_features(p, fs, binary=True)
+    data = bytearray(p.read_bytes())
+    assert data[56:60] == b"\0\0\0\0"
+    data[56:60] = (7).to_bytes(4, "little")
+    data[-8:] = ref_fnv(data[:-8]).to_bytes(8, "little")
+    p.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"f\.bin: corrupt header: affine setting 7"):
+        tml.read_features(p)
+    raw = bytearray(tml.Model(fs.meta, fs.labels, fs.features, k=2).to_bytes())
+    o = 48 + 24 * 2 + 12
+    raw[o:o + 4] = (7).to_bytes(4, "little")
+    raw[-8:] = ref_fnv(raw[:-8]).to_bytes(8, "little")
+    with pytest.raises(ValueError, match="crafted: corrupt header: affine setting 7"):
+        tml.Model.from_bytes(bytes(raw), "crafted")
+    t = tmp_path / "bad.txt"
+    head = "# AMORPH-TML-FEATURES 2\n# units metal\n# lags 1 2\n"
+    for text, line, msg in [(head + "# affine none\n", 4, "'affine' expects 'remove' or 'keep'"),
+                            (head + "# affine keep\n# affine keep\n", 5, "duplicate header keyword 'affine'"),
+                            (head + "# origins 0\n", 4, "'origins' expects one integer"),
+                            (head + "# origins 2.5\n", 4, "'origins' expects one integer"),
+                            (head + "300 1 2\n# origins 3\n", 5, "header line .# origins .... after data rows")]:
+        t.write_text(text)
+        with pytest.raises(ValueError, match=f"bad.txt:{line}: {msg}"):
+            tml.read_features(t)
+    with pytest.raises(ValueError, match="affine setting 2"):
+        tml.Metadata("metal", [1.0], affine=2).validate()
+
+
+def test_merge_conflicts_name_both_files(tmp_path):
+    base = synthetic(30, 13, lags=[0.5, 1.0])
+    files = {}
+    for name, a, o in [("k1.txt", 0, 4), ("k2.bin", 0, 4), ("u.txt", -1, 0), ("r.bin", 1, 4), ("o2.txt", 0, 2)]:
+        files[name] = str(tmp_path / name)
+        tml.write_features(files[name], with_recording(base, a, o), binary=name.endswith(".bin"))
+    m = tml.build_model([files["k1.txt"], files["k2.bin"]], k=5)
+    assert (m.meta.affine, m.meta.origins) == (0, 4) and len(m) == 60
+    m = tml.build_model([files["k1.txt"], files["u.txt"], files["k2.bin"]], k=5)
+    assert (m.meta.affine, m.meta.origins) == (-1, 0)
+    with pytest.raises(ValueError) as e:
+        tml.build_model([files["k1.txt"], files["u.txt"], files["r.bin"]], k=5)
+    assert f"feature file '{files['k1.txt']}' (affine keep)" in str(e.value)
+    assert f"feature file '{files['r.bin']}' (affine remove)" in str(e.value)
+    with pytest.raises(ValueError) as e:
+        tml.build_model([files["u.txt"], files["k2.bin"], files["o2.txt"]], k=5)
+    assert f"'{files['k2.bin']}' (origins 4)" in str(e.value) and f"'{files['o2.txt']}' (origins 2)" in str(e.value)
+    sets = [with_recording(base, 1, 3), with_recording(base, 1, 0)]
+    assert (lambda s: (s.meta.affine, s.meta.origins))(tml.concat_features(sets)) == (1, 0)
+    with pytest.raises(ValueError, match=r"feature set 0 \(affine remove\) and feature set 1 \(affine keep\)"):
+        tml.concat_features([with_recording(base, 1, 3), with_recording(base, 0, 3)])
+
+
+def test_check_recording_messages():
+    keep4 = tml.Metadata("metal", [1.0], affine=tml.AFFINE_KEEP, origins=4)
+    v1 = tml.Metadata("metal", [1.0])
+    what = "model 'a.model'"
+    assert tml.check_recording(keep4, 0, 4, what) == []
+    with pytest.raises(ValueError) as e:
+        tml.check_recording(keep4, tml.AFFINE_REMOVE, 4, what)
+    assert str(e.value).startswith("model 'a.model' was trained with affine keep, features are now recorded "
+                                   "with affine remove")
+    w = tml.check_recording(keep4, 0, 1, what)
+    assert len(w) == 1 and "was trained with origins 4, features are now recorded with origins 1" in w[0]
+    w = tml.check_recording(v1, 1, 1, what)
+    assert len(w) == 2 and "does not record its affine setting" in w[0] and "affine remove" in w[0]
+    assert "does not record its number of time origins" in w[1] and "origins 1" in w[1]
+    w = tml.check_recording(keep4, -1, 0, what)
+    assert len(w) == 2 and "trained with affine keep" in w[0] and "not recorded" in w[0]
+    w = tml.check_recording(v1, -1, 0, what)
+    assert len(w) == 2 and w[0].startswith("neither model 'a.model' nor")
+    with pytest.raises(ValueError, match="affine setting 5"):
+        tml.check_recording(keep4, 5, 4, what)
+
+
+def test_classify_checks_recording(tmp_path, capsys):
+    train = with_recording(synthetic(300, 14, lags=[0.5, 1.0, 2.0]), tml.AFFINE_KEEP, 4)
+    model = tmp_path / "m.bin"
+    tml.Model(train.meta, train.labels, train.features, k=10).save(model)
+    m = tml.Model.load(model)
+    q = synthetic(40, 15, lags=[0.5, 1.0, 2.0])
+    same, other, fewer, v1 = (tmp_path / n for n in ("same.txt", "remove.txt", "fewer.bin", "v1.txt"))
+    tml.write_features(same, with_recording(q, 0, 4))
+    tml.write_features(other, with_recording(q, 1, 4))
+    tml.write_features(fewer, with_recording(q, 0, 1), binary=True)
+    tml.write_features(v1, q)
+    v1.write_text(v1.read_text().replace("FEATURES 2", "FEATURES 1"))
+    seen = []
+    y, t = tml.classify_file(m, same, warn=seen.append)
+    assert seen == [] and len(t) == 40
+    np.testing.assert_array_equal(t, m.predict(q.features))
+    with pytest.raises(ValueError, match=f"model '{model}' was trained with affine keep, features are now "
+                                         "recorded with affine remove"):
+        tml.classify_file(m, other)
+    tml.classify_file(m, fewer, warn=seen.append)
+    assert len(seen) == 1 and "origins 4" in seen[0] and "origins 1" in seen[0]
+    # lags are checked as before
+    tml.write_features(tmp_path / "lags.txt", with_recording(synthetic(5, 16, lags=[0.5, 1.0, 3.0]), 0, 4))
+    with pytest.raises(ValueError, match="lag mismatch"):
+        tml.classify_file(m, tmp_path / "lags.txt")
+    # command line: warnings and errors on stderr
+    capsys.readouterr()
+    out = tmp_path / "tml.out"
+    assert tml.main(["classify", str(model), str(v1), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "WARNING" in err and "does not record" not in err and "not recorded" in err
+    res = np.loadtxt(out)
+    np.testing.assert_array_equal(res[:, 0], q.labels)
+    np.testing.assert_array_equal(res[:, 1], m.predict(q.features))
+    assert tml.main(["classify", str(model), str(other), "-o", str(out)]) == 1
+    assert "ERROR: model" in capsys.readouterr().err and "affine remove" in open(other).read()
+
+
+def test_v2_through_the_fix_cpp_equals_python(lmp, tmp_path):
+    """Python-written version-2 feature files (text and binary) read by the C++ kernel
+    through fix tml, which merges them and saves a model; the model records the settings,
+    Python reads it back and writes the same bytes; conflicting files are refused."""
+    a = with_recording(synthetic(200, 17), tml.AFFINE_KEEP, 3)
+    b = with_recording(synthetic(150, 18), tml.AFFINE_KEEP, 3)
+    fa, fb, fr, fv1 = (tmp_path / n for n in ("a.txt", "b.bin", "r.bin", "v1.txt"))
+    tml.write_features(fa, a)
+    tml.write_features(fb, b, binary=True)
+    tml.write_features(fr, with_recording(b, tml.AFFINE_REMOVE, 3), binary=True)
+    tml.write_features(fv1, a)
+    fv1.write_text(fv1.read_text().replace("FEATURES 2", "FEATURES 1").replace("# affine keep\n", "")
+                   .replace("# origins 3\n", ""))
+    for line in BOX.splitlines():
+        lmp.command(line)
+    model = tmp_path / "m.bin"
+    lmp.command(f"fix ml all tml temp 300 model features {fa} {fb} savemodel {model} k 20")
+    m = tml.Model.load(model)
+    assert (m.meta.affine, m.meta.origins, len(m)) == (tml.AFFINE_KEEP, 3, 350)
+    raw = model.read_bytes()
+    assert int.from_bytes(raw[16:20], "little") == 2
+    assert tml.build_model([str(fa), str(fb)], k=20).to_bytes() == raw
+    # a version-1 file among them: the C++ model records the settings as unknown, as Python
+    model1 = tmp_path / "m1.bin"
+    lmp.command(f"fix ml1 all tml temp 300 model features {fv1} {fb} savemodel {model1} k 20")
+    m1 = tml.Model.load(model1)
+    assert (m1.meta.affine, m1.meta.origins) == (-1, 0)
+    assert tml.build_model([str(fv1), str(fb)], k=20).to_bytes() == model1.read_bytes()
+    # keep and remove: the C++ merge refuses, naming the file and both settings
+    with pytest.raises(Exception) as e:
+        lmp.command(f"fix ml2 all tml temp 300 model features {fa} {fr} k 20")
+    assert str(fr) in str(e.value) and "affine keep" in str(e.value) and "affine remove" in str(e.value)
