@@ -286,6 +286,9 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     if (model->units() != update->unit_style)
       error->all(FLERR, "{}: the model was trained in units '{}' but the unit style is '{}'", STYLE,
                  model->units(), update->unit_style);
+    check_recording(model->metadata(),
+                    model_from_features ? "model built from the feature files"
+                                        : "model '" + model_files[0] + "'");
     if (!floor_given)
       dr2_floor = model->dr2_floor();
     else if (dr2_floor != model->dr2_floor())
@@ -314,16 +317,10 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     const double ps = 1000.0 * force->femtosecond;
     for (double v : {0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0}) lags.push_back(v * ps);
   }
-  {
-    TML::Metadata meta;
-    meta.units = update->unit_style;
-    meta.lags = lags;
-    meta.dr2_floor = dr2_floor;
-    try {
-      meta.validate();
-    } catch (std::exception &e) {
-      error->all(FLERR, "{}: {}", STYLE, e.what());
-    }
+  try {
+    recording().validate();
+  } catch (std::exception &e) {
+    error->all(FLERR, "{}: {}", STYLE, e.what());
   }
 
   // ---- lags in steps, window schedule
@@ -349,12 +346,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   // ---- training output (rank 0)
   if (!train_file.empty()) {
     rank0_try("cannot open the training feature file", [&]() {
-      TML::Metadata meta;
-      meta.units = update->unit_style;
-      meta.lags = lags;
-      meta.dr2_floor = dr2_floor;
       writer = std::make_unique<TML::FeatureWriter>(
-          train_file, meta, train_binary ? TML::FeatureFormat::Binary : TML::FeatureFormat::Text);
+          train_file, recording(), train_binary ? TML::FeatureFormat::Binary : TML::FeatureFormat::Text);
     });
   }
 
@@ -459,6 +452,32 @@ static void bcast_bytes(std::vector<unsigned char> &buf, MPI_Comm world)
    model: read (or build from feature files) on rank 0, broadcast, validate
 ------------------------------------------------------------------------- */
 
+/* ----------------------------------------------------------------------
+   how this fix records features (the metadata of its feature files), and
+   the check of a model's training against it
+------------------------------------------------------------------------- */
+
+TML::Metadata FixTML::recording() const
+{
+  TML::Metadata meta;
+  meta.units = update->unit_style;
+  meta.lags = lags;
+  meta.dr2_floor = dr2_floor;
+  meta.affine = affine_remove ? TML::AFFINE_REMOVE : TML::AFFINE_KEEP;
+  meta.origins = (std::uint32_t) norigins;
+  return meta;
+}
+
+void FixTML::check_recording(const TML::Metadata &trained, const std::string &what)
+{
+  try {
+    for (const std::string &w : TML::check_recording(trained, recording().affine, (std::uint32_t) norigins, what))
+      if (comm->me == 0) error->warning(FLERR, "{} {}: {}", STYLE, id, w);
+  } catch (std::exception &e) {
+    error->all(FLERR, "{} {}: {}", STYLE, id, e.what());
+  }
+}
+
 void FixTML::parse_model(const std::vector<std::string> &files, int from_features,
                          const std::string &save)
 {
@@ -467,13 +486,11 @@ void FixTML::parse_model(const std::vector<std::string> &files, int from_feature
   if (from_features) {
     source = "T_ML model built from " + std::to_string(files.size()) + " feature file(s)";
     rank0_try("cannot build the model from the feature files", [&]() {
-      // as TML::build_model(), with the default k limited to the number of instances
-      TML::FeatureSet set = TML::read_features(files[0]);
-      for (std::size_t f = 1; f < files.size(); ++f)
-        set.append(TML::read_features(files[f]), files[f]);
-      if (set.size() == 0) throw std::runtime_error("the feature files hold no instances");
-      const std::size_t kd = std::min<std::size_t>(kneigh ? kneigh : TML::DEFAULT_K, set.size());
-      TML::Model m = TML::Model::from_features(set, (std::uint32_t) kd);
+      // TML::build_model() (metadata and recording settings checked over all files), with
+      // the default k limited to the number of instances
+      const TML::Model all = TML::build_model(files, 1);
+      const std::size_t kd = std::min<std::size_t>(kneigh ? kneigh : TML::DEFAULT_K, all.size());
+      TML::Model m(all.metadata(), all.labels(), all.features(), (std::uint32_t) kd);
       bytes = m.to_bytes();
       if (!save.empty()) m.save(save);
       utils::logmesg(lmp, "{}: model of {} instances x {} features built from {} feature file(s){}\n",
@@ -535,6 +552,11 @@ void FixTML::classify_file(const std::string &qfile, const std::string &ofile)
     TML::FeatureSet set = TML::read_features(qfile);
     TML::check_compatible(set.meta, model->lags(), model->units(),
                           "feature file '" + qfile + "' (classify)");
+    // the query rows were recorded as set.meta says: compare with the model's training
+    for (const std::string &w :
+         TML::check_recording(model->metadata(), set.meta.affine, set.meta.origins,
+                              "model for classify of '" + qfile + "'"))
+      error->warning(FLERR, "{}: {}", STYLE, w);
     X = std::move(set.features);
     labels = std::move(set.labels);
     n = labels.size();

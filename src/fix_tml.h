@@ -30,6 +30,7 @@ FixStyle(tml,FixTML);
 
 namespace AMORPH {
 namespace tml {
+  struct Metadata;
   class Model;
   class KNNRegressor;
   class FeatureWriter;
@@ -131,6 +132,8 @@ class FixTML : public Fix {
   void report_model_check();
   void classify_file(const std::string &qfile, const std::string &ofile);
   void check_timestep(const char *when);
+  AMORPH::tml::Metadata recording() const;
+  void check_recording(const AMORPH::tml::Metadata &trained, const std::string &what);
   double sample_temperature();
   void process_step();
   void reference_coords(int i, double *out) const;

@@ -558,6 +558,14 @@ FeatureSet read_features_text(const std::string &path)
 
   while (std::getline(in, line)) {
     ++lineno;
+    // control characters (other than tab and CR): a binary file, not text; say so instead of
+    // echoing its bytes in a message
+    for (const char ch : line) {
+      const unsigned char u = (unsigned char) ch;
+      if ((u < 0x20 && u != '\t' && u != '\r') || u == 0x7f)
+        throw std::runtime_error(where(lineno) + "not a text T_ML feature file (binary data; a binary "
+                                 "feature file starts with the magic '" + std::string("AMORPHTMLFEAT") + "')");
+    }
     tokenize(line.data(), line.data() + line.size(), tok);
     if (tok.empty()) continue;
 

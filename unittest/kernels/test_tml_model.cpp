@@ -821,6 +821,8 @@ TEST(TmlFeatureFile, MalformedTextReportsLineNumbers)
   };
   const std::vector<Case> cases = {
       {head + "300 1 2\n300 1\n", ":6:", "expected 3 columns"},
+      {std::string("\x89\x01garbage\x02\n", 11), ":1:", "not a text T_ML feature file (binary data"},
+      {head + "300 1 2\x7f\n", ":5:", "binary data"},
       {head + "300 1 2\n\n300 1 2 4\n", ":7:", "found 4"},
       {head + "300 1 2\n300 abc 2\n", ":6:", "column 2: invalid number 'abc'"},
       {head + "300 1 2\n300 1 2x\n", ":6:", "invalid number '2x'"},

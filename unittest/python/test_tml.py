@@ -525,7 +525,7 @@ def test_v2_through_the_fix_cpp_equals_python(lmp, tmp_path):
     for line in BOX.splitlines():
         lmp.command(line)
     model = tmp_path / "m.bin"
-    lmp.command(f"fix ml all tml temp 300 model features {fa} {fb} savemodel {model} k 20")
+    lmp.command(f"fix ml all tml temp 300 model features {fa} {fb} savemodel {model} k 20 affine keep")
     m = tml.Model.load(model)
     assert (m.meta.affine, m.meta.origins, len(m)) == (tml.AFFINE_KEEP, 3, 350)
     raw = model.read_bytes()
@@ -533,7 +533,7 @@ def test_v2_through_the_fix_cpp_equals_python(lmp, tmp_path):
     assert tml.build_model([str(fa), str(fb)], k=20).to_bytes() == raw
     # a version-1 file among them: the C++ model records the settings as unknown, as Python
     model1 = tmp_path / "m1.bin"
-    lmp.command(f"fix ml1 all tml temp 300 model features {fv1} {fb} savemodel {model1} k 20")
+    lmp.command(f"fix ml1 all tml temp 300 model features {fv1} {fb} savemodel {model1} k 20 affine keep")
     m1 = tml.Model.load(model1)
     assert (m1.meta.affine, m1.meta.origins) == (-1, 0)
     assert tml.build_model([str(fv1), str(fb)], k=20).to_bytes() == model1.read_bytes()
@@ -541,3 +541,8 @@ def test_v2_through_the_fix_cpp_equals_python(lmp, tmp_path):
     with pytest.raises(Exception) as e:
         lmp.command(f"fix ml2 all tml temp 300 model features {fa} {fr} k 20")
     assert str(fr) in str(e.value) and "affine keep" in str(e.value) and "affine remove" in str(e.value)
+    # a model trained with affine keep, used by a fix recording with affine remove (the default)
+    with pytest.raises(Exception) as e:
+        lmp.command(f"fix ml3 all tml temp 300 model {model} k 20")
+    assert f"model '{model}' was trained with affine keep, features are now recorded with affine remove" \
+        in str(e.value)
