@@ -357,3 +357,48 @@ def test_long_run_restart_4_to_2_ranks_equals_1_rank(tmp_path):
     ml = [i for i, c in enumerate(c1) if c.startswith("f_ml")]
     assert np.all(d1[:, ml[1]] != 0.0), "no fix tml window completed"
     assert np.all(d1[:, c1.index("c_na[5]")] == 1.0), "reference neighbours were lost"
+
+
+# ---------------------------------------------------------------- triclinic boop ----
+def test_boop_triclinic_after_flip_equals_numpy(lmp):
+    """boop/atom in a triclinic box sheared through a flip (fix deform ... flip yes): q4, q6 and
+    N_b of the final configuration against numpy (neighbours by the triclinic minimum image,
+    q_l by the Legendre sum)"""
+    lmp.commands_string("""units metal
+boundary p p p
+region box prism 0 16 0 15 0 14 3.0 -2.0 1.5 units box
+create_box 1 box
+create_atoms 1 random 400 7731 NULL overlap 1.9 maxtry 200 units box
+mass 1 63.5
+pair_style zero 5.0
+pair_coeff * *
+velocity all create 300 5 loop geom
+fix nve all nve
+fix def all deform 1 xy erate 0.5 remap x flip yes
+compute b all boop/atom cutoff 3.2
+timestep 0.002
+run 2000 post no""")
+    xy = lmp.get_thermo("xy")
+    lx, ly, lz = (lmp.get_thermo(k) for k in ("lx", "ly", "lz"))
+    assert abs(xy) <= 0.5 * lx + 1e-9, "the box did not flip (unflipped: xy = 3 + 30 A)"
+    b = peratom(lmp, "b")
+    x = positions(lmp)
+    H = np.array([[lx, xy, lmp.get_thermo("xz")], [0, ly, lmp.get_thermo("yz")], [0, 0, lz]])
+    Hi = np.linalg.inv(H)
+    n = len(x)
+    nb, q4, q6 = np.zeros(n, int), np.zeros(n), np.zeros(n)
+    for i in range(n):
+        s = (x - x[i]) @ Hi.T
+        d = (s - np.round(s)) @ H.T
+        r = np.sqrt(np.einsum("ij,ij->i", d, d))
+        sel = (r < 3.2) & (np.arange(n) != i)
+        u = d[sel] / r[sel, None]
+        c = np.clip(u @ u.T, -1, 1)
+        m = sel.sum()
+        nb[i] = m
+        if m:
+            q4[i] = np.sqrt(legendre.legval(c, [0, 0, 0, 0, 1]).sum()) / m
+            q6[i] = np.sqrt(legendre.legval(c, [0, 0, 0, 0, 0, 0, 1]).sum()) / m
+    np.testing.assert_array_equal(b[:, -1].astype(int), nb)
+    np.testing.assert_allclose(b[:, 0], q4, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(b[:, 1], q6, rtol=0, atol=1e-12)
