@@ -20,10 +20,10 @@ __all__ += ["tml"]
 def __getattr__(name):
     # analysis (numpy; scipy on use) and plots (matplotlib) load on first access, so that
     # `import amorph` stays light: amorph.analysis.correlation(...), amorph.plots....
-    if name in ("analysis", "plots"):
+    if name in ("analysis", "plots", "events", "indentation"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ += ["analysis", "plots"]
+__all__ += ["analysis", "plots", "events", "indentation"]
