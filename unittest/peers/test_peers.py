@@ -366,3 +366,32 @@ def test_voronoi_vs_freud_and_pyscal3(glass, mode):
         "their_max_face_area_fraction": f"{max(frac, default=0.0):.1e}",
         "atoms_compared_first/second_shell": f"{int((~bad1).sum())}/{int((~bad2).sum())} of {n}",
         "dev_on_freud_Voronoi": dev_f, "dev_on_pyscal3_Voronoi": dev_p})
+
+
+# ----------------------------------------------------------------- boop/atom vs OVITO (double precision)
+
+@pytest.mark.parametrize("mode", ["nnn", "cutoff", "area"])
+def test_boop_vs_ovito_steinhardt(glass, mode):
+    """q_l and the Lechner-Dellago q-bar_l of OVITO's SteinhardtParametersModifier (3.17,
+    double precision; its Voronoi mode is face-area weighted)"""
+    from ovito.modifiers import SteinhardtParametersModifier as S
+    kw = {"nnn": dict(neighbor_mode=S.NeighborMode.NearestNeighbors, num_neighbors=12),
+          "cutoff": dict(neighbor_mode=S.NeighborMode.Cutoff, cutoff=3.6),
+          "area": dict(neighbor_mode=S.NeighborMode.Voronoi)}[mode]
+    pipeline = import_file(str(glass["tmp"] / "cur.dump"))
+    pipeline.modifiers.append(S(max_l=max(DEG), compute_averaged=True, **kw))
+    p = pipeline.compute().particles
+    order = np.argsort(p["Particle Identifier"][...])
+    names = list(p["Steinhardt"].component_names)
+    q = np.array(p["Steinhardt"][...])[order]
+    qbar = np.array(p["Smooth Steinhardt"][...])[order]
+    ours = glass["ours"][mode]
+    dev = {}
+    for k, l in enumerate(DEG):
+        c = names.index(f"q{l}")
+        for name, a, b in ((f"q{l}", ours[:, k], q[:, c]),
+                           (f"qbar{l}", ours[:, 3 * len(DEG) + k], qbar[:, c])):
+            d = float(np.abs(a - b).max())
+            assert d <= 1e-10, f"{mode}: {name} deviates from OVITO by {d:.3e}"
+            dev[name] = f"{d:.1e}"
+    report(f"boop_{mode}_vs_ovito_steinhardt", dev)
