@@ -12,6 +12,8 @@
 #   plugin  <suite>        build amorphplugin.so + tests against that LAMMPS into build/<suite>
 #   builtin <suite>        build LAMMPS with the AMORPH styles compiled in (cached build dir)
 #   env     <suite>        print the shell exports that make `lmp`, `import lammps` and the plugin work
+#   peers                  make the venv with the peer codes (OVITO, freud, pyscal3) of the
+#                          `peers` tests and bench/bench_peers.py (cached); prints its python
 #
 # Everything downloaded or built outside this clone lives in $AMORPH_CACHE
 # (default ~/.cache/amorph), keyed by LAMMPS version and build options, so reruns are fast.
@@ -41,7 +43,7 @@ APT_PACKAGES=(
   build-essential cmake ccache pkg-config xz-utils dpkg-dev ca-certificates
   libopenmpi-dev openmpi-bin voro++-dev libnanoflann-dev libgtest-dev libgmock-dev
   python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-pytest
-  python3-sympy python3-sphinx python3-setuptools
+  python3-sympy python3-sphinx python3-setuptools python3-venv
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) for: $*"; fi; }
@@ -176,8 +178,31 @@ cmd_env() {
   echo "export LAMMPS_POTENTIALS=$HERE/potentials"
 }
 
+# The venv of the peer codes (unittest/peers/requirements.txt, every version pinned), in the
+# cache, keyed by the requirement list and the Python version; PyPI through pip's own
+# configuration.  It does not see Debian's site-packages (ovito needs numpy >= 2).
+# Sets PEERS_PYTHON.
+PEERS_PYTHON=""
+peers_venv() {
+  local req="$HERE/unittest/peers/requirements.txt" key venv
+  key=$( { cat "$req"; "$PY" --version; } | md5sum | cut -c1-10)
+  venv="$CACHE/venv-peers-$key"
+  if [ ! -f "$venv/.installed" ]; then
+    log "making the venv of the peer codes (OVITO, freud, pyscal3) in $venv"
+    rm -rf "$venv"
+    "$PY" -m venv "$venv" || die "python3 -m venv failed (Debian package python3-venv)"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req" \
+      || die "pip install -r $req failed"
+    "$venv/bin/python" -c "import ovito, freud, pyscal3, pytest" || die "the peer codes do not import in $venv"
+    touch "$venv/.installed"
+  fi
+  PEERS_PYTHON="$venv/bin/python"
+}
+
 cmd_plugin() {
   local suite="${1:-sid}" b extra=()
+  # the peers tests run with the venv's Python when the caller made it (cmd_test)
+  [ -n "$PEERS_PYTHON" ] && extra+=(-DAMORPH_PEERS_PYTHON="$PEERS_PYTHON")
   b=$(readlink -f "$CACHE/lammps-$suite") || die "LAMMPS for $suite not built"
   local src; src=$(lammps_source "$suite")
   # the built-in test runs when a LAMMPS with AMORPH compiled in exists for this suite
@@ -204,6 +229,7 @@ cmd_test() {
   cmd_deps
   cmd_lammps sid
   cmd_builtin sid
+  peers_venv
   cmd_plugin sid
   cmd_lammps trixie
   cmd_plugin trixie
@@ -230,6 +256,7 @@ case "${1:-}" in
   plugin)  cmd_plugin "${2:-sid}" ;;
   builtin) cmd_builtin "${2:-sid}" ;;
   env)     cmd_env "${2:-sid}" ;;
+  peers)   peers_venv >&2; echo "$PEERS_PYTHON" ;;
   test)    cmd_test ;;
   demo)    cmd_demo ;;
   *) sed -n '2,20p' "$0"; exit 2 ;;
