@@ -4,7 +4,23 @@
 project = "AMORPH"
 author = "AMORPH developers"
 copyright = "2026, AMORPH developers (GPL-2.0)"
-release = "0.1.0"
+import os
+import re
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _project_version():
+    # the one place of the version: project(amorph VERSION x.y.z ...) in CMakeLists.txt
+    with open(os.path.join(_ROOT, "CMakeLists.txt"), encoding="utf-8") as f:
+        m = re.search(r"^project\(amorph\s+VERSION\s+([0-9][0-9.]*)", f.read(), re.M)
+    if not m:
+        raise RuntimeError("doc/conf.py: no 'project(amorph VERSION ...)' in CMakeLists.txt")
+    return m.group(1)
+
+
+release = _project_version()
+version = release
 extensions = ["sphinx.ext.mathjax"]
 master_doc = "index"
 exclude_patterns = ["_build", "src/reproduction/*.rst"]    # included by src/Reproduction.rst
