@@ -1,13 +1,17 @@
 # AMORPH documentation (Sphinx).  Build:  python3 -m sphinx -W -b html doc doc/_build/html
 # Pages follow the LAMMPS documentation page format (Syntax, Examples, Description,
 # Output info, Restrictions, Related commands, Default, references).
+import os
+import re
+import sys
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# the Python API reference (src/API.rst) documents the package of this checkout
+sys.path.insert(0, os.path.join(_ROOT, "python"))
+
 project = "AMORPH"
 author = "AMORPH developers"
 copyright = "2026, AMORPH developers (GPL-2.0)"
-import os
-import re
-
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _project_version():
@@ -21,7 +25,9 @@ def _project_version():
 
 release = _project_version()
 version = release
-extensions = ["sphinx.ext.mathjax"]
+extensions = ["sphinx.ext.mathjax", "sphinx.ext.autodoc"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
 master_doc = "index"
 exclude_patterns = ["_build", "src/reproduction/*.rst"]    # included by src/Reproduction.rst
 html_theme = "classic"
