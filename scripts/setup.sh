@@ -14,9 +14,14 @@
 #   env     <suite>        print the shell exports that make `lmp`, `import lammps` and the plugin work
 #   peers                  make the venv with the peer codes (OVITO, freud, pyscal3) of the
 #                          `peers` tests and bench/bench_peers.py (cached); prints its python
+#   sources [file...]      print the deb-src lines used for the LAMMPS source packages, taken from
+#                          the system's apt sources (or the given files); runs no apt
 #
 # Everything downloaded or built outside this clone lives in $AMORPH_CACHE
-# (default ~/.cache/amorph), keyed by LAMMPS version and build options, so reruns are fast.
+# (default ~/.cache/amorph), keyed by LAMMPS version and build options, so reruns are fast
+# and need no network.  The LAMMPS source comes from the Debian mirror configured for apt;
+# without one, set AMORPH_LAMMPS_TARBALL to downloaded lammps_<version>.orig.tar.* files
+# (':'-separated; trixie takes the 20250204 one, sid the newest).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,55 +65,218 @@ cmd_deps() {
 }
 
 # --- LAMMPS source from Debian source packages, through a private apt configuration ---
+# The mirror is the system's own: the first Debian archive among the entries of
+# /etc/apt/sources.list, /etc/apt/sources.list.d/*.list (one-line format) and
+# /etc/apt/sources.list.d/*.sources (deb822), of type deb or deb-src.  An entry counts as a
+# Debian archive when one of its suites is a Debian release (codename or alias, optionally
+# with -updates/-backports/-proposed-updates; not -security, whose archive has no sid).
+# No mirror address is built in: without such an entry, set AMORPH_LAMMPS_TARBALL.
+APT_DEFAULT_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# the apt source files read by default
+apt_source_files() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && printf '%s\n' "$f"
+  done
+  return 0
+}
+
+# Debian archive mirrors of the given apt source files (default: the system's), in the order
+# apt reads them, one "URI KEYRING" per line (KEYRING "-" when the entry names none)
+apt_mirrors() {
+  local files=("$@") f names
+  [ ${#files[@]} -gt 0 ] || mapfile -t files < <(apt_source_files)
+  # Debian release names: distro-info's list when installed, plus the aliases
+  names="sid unstable testing stable oldstable oldoldstable experimental buzz rex bo hamm slink"
+  names+=" potato woody sarge etch lenny squeeze wheezy jessie stretch buster bullseye bookworm"
+  names+=" trixie forky duke"
+  [ -f /usr/share/distro-info/debian.csv ] && names+=" $(awk -F, 'NR > 1 {printf "%s ", $3}' /usr/share/distro-info/debian.csv)"
+  for f in "${files[@]}"; do
+    [ -f "$f" ] || continue
+    case "$f" in
+      *.sources) awk -v names="$names" '
+          function debian(suites,   n, a, i, s) {
+            n = split(suites, a, /[ \t]+/)
+            for (i = 1; i <= n; i++) {
+              s = a[i]; sub(/-(updates|backports|proposed-updates)$/, "", s)
+              if (s in rel) return 1
+            }
+            return 0
+          }
+          function flush(   n, u, i) {
+            if (types ~ /(^|[ \t])deb(-src)?([ \t]|$)/ && tolower(enabled) != "no" && debian(suites)) {
+              n = split(uris, u, /[ \t]+/)
+              for (i = 1; i <= n; i++) if (u[i] != "") { sub(/\/+$/, "", u[i]); print u[i], (key == "" ? "-" : key) }
+            }
+            types = uris = suites = key = enabled = ""; field = ""
+          }
+          BEGIN { n = split(names, a, / +/); for (i = 1; i <= n; i++) if (a[i] != "") rel[a[i]] = 1 }
+          /^[ \t]*#/ { next }
+          /^[ \t]*$/ { flush(); next }
+          /^[ \t]/ { if (field == "uris") uris = uris " " $0; else if (field == "suites") suites = suites " " $0; next }
+          {
+            i = index($0, ":"); if (!i) next
+            field = tolower(substr($0, 1, i - 1)); v = substr($0, i + 1)
+            gsub(/^[ \t]+|[ \t]+$/, "", v)
+            if (field == "types") types = v
+            else if (field == "uris") uris = v
+            else if (field == "suites") suites = v
+            else if (field == "signed-by") { key = (v ~ /^\// ? v : "") }
+            else if (field == "enabled") enabled = v
+          }
+          END { flush() }' "$f" ;;
+      *) awk -v names="$names" '
+          BEGIN { n = split(names, a, / +/); for (i = 1; i <= n; i++) if (a[i] != "") rel[a[i]] = 1 }
+          {
+            sub(/#.*/, "")
+            if ($1 != "deb" && $1 != "deb-src") next
+            line = $0; key = ""
+            if (match(line, /\[[^]]*\]/)) {
+              opts = substr(line, RSTART + 1, RLENGTH - 2)
+              line = substr(line, 1, RSTART - 1) " " substr(line, RSTART + RLENGTH)
+              n = split(opts, o, /[ \t]+/)
+              for (i = 1; i <= n; i++) if (o[i] ~ /^signed-by=/) key = substr(o[i], 11)
+            }
+            n = split(line, w, /[ \t]+/); k = 0
+            for (i = 1; i <= n; i++) if (w[i] != "") x[++k] = w[i]
+            if (k < 3) next
+            uri = x[2]; s = x[3]; sub(/-(updates|backports|proposed-updates)$/, "", s)
+            if (!(s in rel)) next
+            sub(/\/+$/, "", uri)
+            print uri, (key == "" ? "-" : key)
+          }' "$f" ;;
+    esac
+  done | awk '!seen[$1]++'
+}
+
+# the deb-src lines of the private apt configuration: sid and trixie from the first Debian
+# mirror of the given source files (default the system's); fails when there is none.  A
+# mirror that apt's own index (/var/lib/apt/lists) shows to be Debian's ("Origin: Debian"),
+# or that is signed with Debian's keyring, comes before others (e.g. a third-party archive
+# that names a Debian release as its suite).
+apt_src_lines() {
+  local uri key rank best="" best_key="" best_rank=9 m
+  while read -r uri key; do
+    rank=2
+    m=${uri#*://}; m=${m//\//_}
+    if grep -qsx 'Origin: Debian' /var/lib/apt/lists/"${m}"_dists_*_InRelease /var/lib/apt/lists/"${m}"_dists_*_Release; then
+      rank=0
+    elif [ "$key" = "$APT_DEFAULT_KEYRING" ] || [[ "$key" == */debian-archive-keyring* ]]; then
+      rank=1
+    fi
+    if [ $rank -lt $best_rank ]; then best="$uri"; best_key="$key"; best_rank=$rank; fi
+  done < <(apt_mirrors "$@")
+  [ -n "$best" ] || return 1
+  # a keyring that is not a file (e.g. an inline key block) falls back to Debian's keyring
+  key="$best_key"
+  if [ "$key" = - ] || [ ! -f "$key" ]; then key="$APT_DEFAULT_KEYRING"; fi
+  local opt=""
+  [ -f "$key" ] && opt="[signed-by=$key] "
+  echo "deb-src ${opt}$best sid main"
+  echo "deb-src ${opt}$best trixie main"
+}
+
+# what to do when there is no mirror (and, for suite $1 unless it is "-", no cached source);
+# the further arguments are the apt source files that were read (default the system's)
+no_source_help() {
+  local suite="$1" files; shift
+  if [ $# -gt 0 ]; then files="$*"; else files=$(apt_source_files | tr '\n' ' '); files="${files% }"; fi
+  echo "no Debian mirror found in the apt sources (${files:-none})"
+  [ "$suite" = - ] || echo "and no LAMMPS source for Debian $suite in $CACHE."
+  cat <<EOF
+Either
+  - configure a Debian mirror for apt, e.g. /etc/apt/sources.list.d/debian.sources with
+      Types: deb
+      URIs: <URI of a Debian mirror>
+      Suites: <your Debian release>
+      Components: main
+      Signed-By: $APT_DEFAULT_KEYRING
+    (setup.sh reads the source packages of sid and trixie from that mirror), or
+  - download the LAMMPS Debian source tarball yourself (lammps_<version>.orig.tar.xz or
+    .gz, from the source package lammps of Debian ${suite/-/sid or trixie}) and set
+      AMORPH_LAMMPS_TARBALL=/path/to/lammps_<version>.orig.tar.xz
+    (several separated by ':' for both suites: trixie takes the 20250204 one, sid the newest)
+EOF
+}
+
+# private apt configuration in $CACHE/apt (never the system's), APTO = its apt options;
+# fails (writing nothing) when the system's sources name no Debian mirror
 apt_private() {
-  local d="$CACHE/apt"
+  local d="$CACHE/apt" lines
+  lines=$(apt_src_lines) || return 1
   mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
-  local uri="http://deb.debian.org/debian" key="/usr/share/keyrings/debian-archive-keyring.gpg"
-  # reuse the mirror and keyring of the system's own Debian entry when there is one
-  local sys=/etc/apt/sources.list.d/debian.sources
-  if [ -f "$sys" ]; then
-    local u k
-    u=$(awk '/^URIs:/{print $2; exit}' "$sys"); k=$(awk '/^Signed-By:/{print $2; exit}' "$sys")
-    [ -n "$u" ] && uri="$u"; [ -n "$k" ] && [ -f "$k" ] && key="$k"
-  fi
-  {
-    echo "deb-src [signed-by=$key] $uri sid main"
-    echo "deb-src [signed-by=$key] $uri trixie main"
-  } > "$d/sources.list"
+  printf '%s\n' "$lines" > "$d/sources.list"
   APTO=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" -o APT::Sandbox::User=root)
 }
 
+# AMORPH_LAMMPS_TARBALL (paths separated by ':'): the tarball for a suite (trixie: the
+# 20250204 one; sid: the newest), printed as "VERSION PATH"
+tarball_for_suite() {
+  local suite="$1" t b v list=() paths=()
+  IFS=: read -ra paths <<< "$AMORPH_LAMMPS_TARBALL"
+  for t in "${paths[@]}"; do
+    [ -n "$t" ] || continue
+    [ -f "$t" ] || die "AMORPH_LAMMPS_TARBALL: no such file '$t'"
+    b=$(basename "$t")
+    [[ "$b" =~ ^lammps_(.+)\.orig\.tar\.(gz|xz|bz2)$ ]] \
+      || die "AMORPH_LAMMPS_TARBALL: '$t' is not a Debian LAMMPS source tarball (lammps_<version>.orig.tar.xz/.gz/.bz2)"
+    v="${BASH_REMATCH[1]}"
+    case "$suite" in
+      trixie) [[ "$v" == 20250204* ]] || continue ;;
+    esac
+    list+=("$v $(readlink -f "$t")")
+  done
+  [ ${#list[@]} -gt 0 ] || die "AMORPH_LAMMPS_TARBALL='$AMORPH_LAMMPS_TARBALL' has no tarball for Debian $suite" \
+    "(trixie needs lammps_20250204*.orig.tar.*)"
+  printf '%s\n' "${list[@]}" | sort -V | tail -1
+}
+
 # prints the directory of the extracted LAMMPS source for a suite
 lammps_source() {
-  local suite="$1" ver srcroot tarball
-  apt_private
-  # the source index is refreshed at most once a day (sid moves)
-  if [ -z "$(find "$CACHE/apt/lists" -name '*Sources*' -mmin -1440 2>/dev/null | head -1)" ]; then
-    apt-get "${APTO[@]}" update -q >&2 || true
-  fi
-  # pick the version of the requested suite
-  case "$suite" in
-    sid)    ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1) ;;
-    trixie) ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | grep '^20250204' | sort -V | tail -1) ;;
-    *) die "unknown suite '$suite' (use sid or trixie)" ;;
-  esac
-  if [ -z "$ver" ]; then
-    # offline rerun: fall back to what the cache already holds
-    ver=$(cat "$CACHE/lammps-$suite.version" 2>/dev/null || true)
-    [ -n "$ver" ] || die "cannot find LAMMPS source package for Debian $suite (no network and no cache in $CACHE)"
+  local suite="$1" ver="" srcroot tarball="" have_apt=0
+  case "$suite" in sid|trixie) ;; *) die "unknown suite '$suite' (use sid or trixie)" ;; esac
+  if [ -n "${AMORPH_LAMMPS_TARBALL:-}" ]; then
+    # a tarball downloaded by hand: no apt at all
+    read -r ver tarball < <(tarball_for_suite "$suite")
+    [ -n "$ver" ] || exit 1
+  else
+    if apt_private; then
+      have_apt=1
+      # the source index is refreshed at most once a day (sid moves)
+      if [ -z "$(find "$CACHE/apt/lists" -name '*Sources*' -mmin -1440 2>/dev/null | head -1)" ]; then
+        apt-get "${APTO[@]}" update -q >&2 || true
+      fi
+      # pick the version of the requested suite
+      case "$suite" in
+        sid)    ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1) ;;
+        trixie) ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | grep '^20250204' | sort -V | tail -1) ;;
+      esac
+    fi
+    if [ -z "$ver" ]; then
+      # offline rerun (or no mirror configured): fall back to what the cache already holds
+      ver=$(cat "$CACHE/lammps-$suite.version" 2>/dev/null || true)
+      if [ -z "$ver" ]; then
+        [ $have_apt = 1 ] || die "$(no_source_help "$suite")"
+        die "cannot find LAMMPS source package for Debian $suite (no network and no cache in $CACHE;" \
+          "or set AMORPH_LAMMPS_TARBALL to a downloaded lammps_<version>.orig.tar.* of Debian $suite)"
+      fi
+    fi
   fi
   echo "$ver" > "$CACHE/lammps-$suite.version"
   srcroot="$CACHE/src/lammps-$ver"
   if [ ! -f "$srcroot/.extracted" ]; then
     mkdir -p "$CACHE/tarballs"
-    tarball=$(ls "$CACHE"/tarballs/lammps_"${ver%-*}".orig.tar.* 2>/dev/null | head -1 || true)
+    [ -n "$tarball" ] || tarball=$(ls "$CACHE"/tarballs/lammps_"${ver%-*}".orig.tar.* 2>/dev/null | head -1 || true)
     if [ -z "$tarball" ]; then
+      [ $have_apt = 1 ] || die "$(no_source_help "$suite")"
       log "downloading LAMMPS $ver source (Debian $suite)" >&2
       # only the upstream tarball is needed; the .dsc/.debian.tar may be missing on a mirror
       (cd "$CACHE/tarballs" && apt-get "${APTO[@]}" source --download-only -q "lammps=$ver" >&2) || true
       tarball=$(ls "$CACHE"/tarballs/lammps_"${ver%-*}".orig.tar.* 2>/dev/null | head -1 || true)
-      [ -n "$tarball" ] || die "download of the LAMMPS source tarball lammps=$ver failed"
+      [ -n "$tarball" ] || die "download of the LAMMPS source tarball lammps=$ver failed" \
+        "(or set AMORPH_LAMMPS_TARBALL to a downloaded lammps_<version>.orig.tar.* of Debian $suite)"
     fi
     log "extracting $tarball" >&2
     rm -rf "$srcroot"; mkdir -p "$srcroot"
@@ -119,6 +287,12 @@ lammps_source() {
     touch "$srcroot/.extracted"
   fi
   echo "$srcroot"
+}
+
+# `setup.sh sources [FILE...]`: the deb-src lines setup.sh would use (from FILE..., default
+# the system's apt sources), without running apt
+cmd_sources() {
+  apt_src_lines "$@" || die "$(no_source_help - "$@")"
 }
 
 opts_key() { printf '%s\n' "${LAMMPS_OPTIONS[@]}" "$(c++ --version | head -1)" "$(mpicxx --showme:version 2>/dev/null || true)" | md5sum | cut -c1-10; }
@@ -259,5 +433,6 @@ case "${1:-}" in
   peers)   peers_venv >&2; echo "$PEERS_PYTHON" ;;
   test)    cmd_test ;;
   demo)    cmd_demo ;;
-  *) sed -n '2,20p' "$0"; exit 2 ;;
+  sources) shift; cmd_sources "$@" ;;
+  *) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0"; exit 2 ;;
 esac

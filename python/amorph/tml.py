@@ -25,11 +25,15 @@ labels of the k nearest neighbours, like the C++ kernel (which breaks distance t
 lower training index; scikit-learn's KNeighborsRegressor does not promise an order, so
 results agree exactly only on data without distance ties).
 """
+from __future__ import annotations
+
 import argparse
 import math
+import os
 import struct
 import sys
 from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -45,8 +49,13 @@ DEFAULT_K = 50
 DEFAULT_DR2_FLOOR = 1.0e-10
 LAG_RTOL = 1.0e-6
 
+# annotation aliases (the functions accept anything np.asarray takes)
+ArrayLike = Union[np.ndarray, Sequence[float], Sequence[Sequence[float]]]
+PathLike = Union[str, "os.PathLike[str]"]
+Progress = Callable[[float, str], Any]     # progress(fraction, message)
 
-def fnv1a64(data, h=14695981039346656037):
+
+def fnv1a64(data: bytes, h: int = 14695981039346656037) -> int:
     """FNV-1a 64-bit hash of bytes (the checksum of both binary formats)."""
     arr = np.frombuffer(bytes(data), dtype=np.uint8)
     prime = 1099511628211
@@ -57,7 +66,7 @@ def fnv1a64(data, h=14695981039346656037):
     return h
 
 
-def affine_name(affine):
+def affine_name(affine: int) -> str:
     """'keep', 'remove' or 'unknown' (as the C++ kernel's affine_name)."""
     return _AFFINE_NAMES.get(affine, f"invalid ({affine})")
 
@@ -89,7 +98,7 @@ class Metadata:
                 and all(abs(a - b) <= rtol * max(abs(a), abs(b)) for a, b in zip(self.lags, other.lags)))
 
 
-def check_recording(meta, affine, origins, what):
+def check_recording(meta: Metadata, affine: int, origins: int, what: str) -> List[str]:
     """How features were recorded (``meta``, e.g. a model's metadata) against how they are
     recorded now (``affine``, ``origins``), as the C++ kernel's check_recording: raises
     ValueError if both affine settings are known and differ; returns a list of warnings
@@ -133,7 +142,8 @@ def check_recording(meta, affine, origins, what):
     return warn
 
 
-def merge_recording(metas, names, who="T_ML: "):
+def merge_recording(metas: Sequence[Metadata], names: Sequence[str],
+                    who: str = "T_ML: ") -> Tuple[int, int]:
     """(affine, origins) of several inputs merged as the C++ kernel does: two known, different
     values raise ValueError naming both inputs; a value unknown in any input is unknown."""
     first_a = first_o = None
@@ -170,7 +180,8 @@ class FeatureSet:
         return len(self.labels)
 
 
-def features_from_dr2(dr2, temperature, dr2_floor=DEFAULT_DR2_FLOOR):
+def features_from_dr2(dr2: ArrayLike, temperature: float,
+                      dr2_floor: float = DEFAULT_DR2_FLOOR) -> np.ndarray:
     """f_k = log10(max(dr2_k, floor) / T) (the fix's features)."""
     if not temperature > 0:
         raise ValueError(f"T_ML: temperature must be > 0, got {temperature}")
@@ -268,7 +279,7 @@ def _read_binary_features(path, data):
     return FeatureSet(m, rec[:, 0].copy(), rec[:, 1:].copy())
 
 
-def read_features(path):
+def read_features(path: PathLike) -> FeatureSet:
     """Read a text or binary feature file (format detected from the first bytes)."""
     with open(path, "rb") as fh:
         data = fh.read()
@@ -277,7 +288,7 @@ def read_features(path):
     return _read_text_features(path)
 
 
-def write_features(path, fs, binary=False):
+def write_features(path: PathLike, fs: FeatureSet, binary: bool = False) -> None:
     """Write a FeatureSet as a text (repr() numbers, round-trip exact) or binary file."""
     fs.meta.validate()
     d = len(fs.meta.lags)
@@ -308,7 +319,8 @@ def write_features(path, fs, binary=False):
             fh.write(repr(float(lab)) + " " + " ".join(repr(float(v)) for v in row) + "\n")
 
 
-def concat_features(sets, names=None):
+def concat_features(sets: Sequence[FeatureSet],
+                    names: Optional[Sequence[str]] = None) -> FeatureSet:
     """Concatenate FeatureSets in order (metadata must agree, as in the C++ builder).  Two
     sets with known, different affine settings or origins counts are an error naming both;
     a setting unknown in any set is unknown in the result."""
@@ -340,7 +352,7 @@ def _neumaier(values):
     return s + c
 
 
-def standardisation(X):
+def standardisation(X: ArrayLike) -> Tuple[np.ndarray, np.ndarray]:
     """Training mean and population std per feature, bitwise equal to the C++ kernel
     (compensated summation in row order)."""
     X = np.asarray(X, float)
@@ -381,16 +393,16 @@ class Model:
         self.source = ""            # file name if loaded from a file
 
     @property
-    def dim(self):
+    def dim(self) -> int:
         return len(self.meta.lags)
 
     def __len__(self):
         return len(self.labels)
 
-    def standardise(self, X):
+    def standardise(self, X: ArrayLike) -> np.ndarray:
         return (np.asarray(X, float) - self.mean) / self.std
 
-    def to_bytes(self):
+    def to_bytes(self) -> bytes:
         d, n = self.dim, len(self)
         out = bytearray(MODEL_MAGIC)
         out += struct.pack("<IIQ", FORMAT_VERSION, d, n)
@@ -402,12 +414,12 @@ class Model:
         out += struct.pack("<Q", fnv1a64(out))
         return bytes(out)
 
-    def save(self, path):
+    def save(self, path: PathLike) -> None:
         with open(path, "wb") as fh:
             fh.write(self.to_bytes())
 
     @classmethod
-    def from_bytes(cls, data, source="<memory>"):
+    def from_bytes(cls, data: bytes, source: str = "<memory>") -> Model:
         if len(data) < 48 or data[:16] != MODEL_MAGIC:
             raise ValueError(f"{source}: bad magic or truncated, not an AMORPH T_ML model file")
         ver, d, n = struct.unpack_from("<IIQ", data, 16)
@@ -437,7 +449,7 @@ class Model:
                    k, mean.copy(), std.copy())
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: PathLike) -> Model:
         with open(path, "rb") as fh:
             m = cls.from_bytes(fh.read(), f"T_ML model file '{path}'")
         m.source = str(path)
@@ -451,12 +463,13 @@ class Model:
         reg.fit(self.standardise(self.features), self.labels)
         return reg
 
-    def predict(self, X, k=None, n_jobs=None):
+    def predict(self, X: ArrayLike, k: Optional[int] = None, n_jobs: Optional[int] = None) -> np.ndarray:
         """T_ML of raw feature rows X (n, d) with scikit-learn."""
         return self.regressor(k, n_jobs).predict(self.standardise(X))
 
 
-def check_compatible(meta, lags, units, what, rtol=LAG_RTOL):
+def check_compatible(meta: Metadata, lags: Sequence[float], units: str, what: str,
+                     rtol: float = LAG_RTOL) -> None:
     """Raise ValueError listing both if the unit style or the lags (relative tolerance rtol)
     differ from ``meta``'s (as the C++ kernel's check_compatible)."""
     if meta.units != units:
@@ -468,7 +481,8 @@ def check_compatible(meta, lags, units, what, rtol=LAG_RTOL):
                          f"(relative tolerance {rtol:g})")
 
 
-def classify_file(model, path, k=None, warn=None):
+def classify_file(model: Model, path: PathLike, k: Optional[int] = None,
+                  warn: Optional[Callable[[str], Any]] = None) -> Tuple[np.ndarray, np.ndarray]:
     """T_ML of the rows of a feature file (labels ignored), as ``fix tml ... classify``: the
     file's unit style and lags must match the model's, and how it was recorded (affine
     setting, number of origins) is compared with the model's by :func:`check_recording`
@@ -487,7 +501,9 @@ def classify_file(model, path, k=None, warn=None):
     return fs.labels, model.predict(fs.features, k)
 
 
-def build_model(feature_files, k=DEFAULT_K, classes=None, features=None):
+def build_model(feature_files: Sequence[PathLike], k: int = DEFAULT_K,
+                classes: Optional[Sequence[float]] = None,
+                features: Optional[Sequence[int]] = None) -> Model:
     """Model from feature files (concatenated in order, as the C++ builder); optionally
     keep only some class labels and some feature columns (0-based)."""
     fs = concat_features([read_features(f) for f in feature_files], list(feature_files))
@@ -542,7 +558,8 @@ class CVResult:
         return "\n".join(lines)
 
 
-def cross_validate(labels, X, folds=10, k=DEFAULT_K, seed=0, n_jobs=None, progress=None):
+def cross_validate(labels: ArrayLike, X: ArrayLike, folds: int = 10, k: int = DEFAULT_K, seed: int = 0,
+                   n_jobs: Optional[int] = None, progress: Optional[Progress] = None) -> CVResult:
     """Stratified k-fold cross-validation of the kNN regressor (standardisation fitted on
     each training fold).  The predicted class of an instance is the label nearest to its
     T_ML.  ``progress(fraction, message)``, if given, is called after each fold."""
@@ -622,7 +639,7 @@ def select_classes(labels, X, n_classes, linkage="ward"):
     return sorted(kept), {c: int(g) for c, g in zip(classes, cl)}
 
 
-def auc(lower, higher):
+def auc(lower: ArrayLike, higher: ArrayLike) -> float:
     """Probability that an instance of the higher class is predicted higher than one of the
     lower class (ties count 1/2): the area under the ROC curve of the T_ML predictions,
     Mann-Whitney U / (n_lower n_higher).  0.5 = the model cannot tell the classes apart."""
@@ -675,7 +692,8 @@ class ClassGroups:
         return "\n".join(lines)
 
 
-def merge_indistinguishable(labels, predicted, min_auc=DEFAULT_MIN_AUC):
+def merge_indistinguishable(labels: ArrayLike, predicted: ArrayLike,
+                            min_auc: float = DEFAULT_MIN_AUC) -> ClassGroups:
     """Agglomerative clustering of the temperature classes by how well the model tells them
     apart.  The distance between two classes is the AUC of their (cross-validated) T_ML
     predictions; groups adjacent in temperature are merged, average linkage (the mean AUC
@@ -747,7 +765,7 @@ class ModelReport:
                                      [v for v in self.adjacent_auc if v < self.min_auc])]
 
 
-def check_subsample(labels, per_class=DEFAULT_CHECK_PER_CLASS):
+def check_subsample(labels: ArrayLike, per_class: int = DEFAULT_CHECK_PER_CLASS) -> np.ndarray:
     """Indices of the instances the model check uses: per class (ascending label), its
     instances in training order, every s-th from the first with s = ceil(n_class/per_class)."""
     y = np.asarray(labels, float)
@@ -759,7 +777,8 @@ def check_subsample(labels, per_class=DEFAULT_CHECK_PER_CLASS):
     return np.concatenate(out)
 
 
-def check_model(model, k=None, per_class=DEFAULT_CHECK_PER_CLASS, min_auc=DEFAULT_MIN_AUC):
+def check_model(model: Model, k: Optional[int] = None, per_class: int = DEFAULT_CHECK_PER_CLASS,
+                min_auc: float = DEFAULT_MIN_AUC) -> ModelReport:
     """Leave-one-out check of a model (the report of ``fix tml``): each checked instance is
     predicted from its k nearest other training instances (standardised with the model's
     mean and std)."""
@@ -785,7 +804,8 @@ def check_model(model, k=None, per_class=DEFAULT_CHECK_PER_CLASS, min_auc=DEFAUL
     return ModelReport(classes, counts, checked, mean, std, aucs, k, float(min_auc))
 
 
-def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0, progress=None):
+def relieff(labels: ArrayLike, X: ArrayLike, n_neighbors: int = 10, n_samples: int = 1000, seed: int = 0,
+            progress: Optional[Progress] = None) -> np.ndarray:
     """ReliefF feature weights (Kononenko 1994) for a multiclass problem, on standardised
     features scaled to [0, 1]; higher weight = more relevant.  Uses n_samples random
     instances and n_neighbors nearest hits/misses per class.  ``progress(fraction,
@@ -823,8 +843,11 @@ def relieff(labels, X, n_neighbors=10, n_samples=1000, seed=0, progress=None):
 
 # ---------------------------------------------------------------------------- CLI
 
-def select_distinguishable(labels, X, folds=10, k=DEFAULT_K, min_auc=DEFAULT_MIN_AUC, seed=0,
-                           progress=None, log=None):
+def select_distinguishable(labels: ArrayLike, X: ArrayLike, folds: int = 10, k: int = DEFAULT_K,
+                           min_auc: float = DEFAULT_MIN_AUC, seed: int = 0,
+                           progress: Optional[Progress] = None,
+                           log: Optional[Callable[[str], Any]] = None,
+                           ) -> Tuple[List[float], List[ClassGroups]]:
     """Cross-validate, merge the classes the model cannot tell apart
     (:func:`merge_indistinguishable`), keep one class per group, and repeat on the kept
     classes until every adjacent pair is distinguishable.  Returns (kept classes, list of
@@ -845,7 +868,7 @@ def select_distinguishable(labels, X, folds=10, k=DEFAULT_K, min_auc=DEFAULT_MIN
         kept = g.kept
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     import json
     ap = argparse.ArgumentParser(prog="python3 -m amorph.tml", description="T_ML model tooling")
     sub = ap.add_subparsers(dest="cmd", required=True)

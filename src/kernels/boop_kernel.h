@@ -11,7 +11,7 @@
    - H. Tanaka, Eur. Phys. J. E 35, 113 (2012) (bond crystallinity s_ij).
    - J. A. van Meel, L. Filion, C. Valeriani, D. Frenkel,
      J. Chem. Phys. 136, 234107 (2012) (SANN).
-   - AMORPH design notes, SCIENCE.md section 3.
+   - AMORPH documentation, doc/src/Science.rst, section 3.
 
    Conventions (identical to LAMMPS compute orientorder/atom)
    - Y_l^m(theta,phi) = sqrt[(2l+1)/(4 pi) (l-m)!/(l+m)!] P_l^m(cos theta) e^{i m phi}

@@ -2,7 +2,7 @@
 //
 // dma_kernel.h -- LAMMPS-independent numerical kernel for cyclic loading
 // (fix acoustic): target waveforms and per-cycle dynamic mechanical
-// analysis (DMA).  No LAMMPS, no MPI.  See SCIENCE.md section 4.
+// analysis (DMA).  No LAMMPS, no MPI.  See doc/src/Science.rst, section 4.
 //
 // ---------------------------------------------------------------------------
 // 1. Waveforms (value types, time t measured from the start of loading)

@@ -2,7 +2,7 @@
 //
 // nonaffine_kernel.cpp -- local deformation gradient, D2min, Green-Lagrange
 // strain and rotation of one atom.  Equations and conventions are documented
-// in nonaffine_kernel.h (SCIENCE.md section 2).
+// in nonaffine_kernel.h (doc/src/Science.rst, section 2).
 
 #include "nonaffine_kernel.h"
 

@@ -3,7 +3,7 @@
 // nonaffine_kernel.h -- LAMMPS-independent numerical kernel for the local
 // deformation gradient, non-affine squared displacement D2min, Green-Lagrange
 // strain and local rotation of one atom (compute nonaffine/atom).
-// No LAMMPS, no MPI, no heap allocation.  See SCIENCE.md section 2.
+// No LAMMPS, no MPI, no heap allocation.  See doc/src/Science.rst, section 2.
 //
 // References
 //   M. L. Falk, J. S. Langer, Phys. Rev. E 57, 7192 (1998)        (D2min)
@@ -16,7 +16,7 @@
 //     proper rotation, used for inverted elements)
 //
 // ---------------------------------------------------------------------------
-// Definitions (OVITO / Falk-Langer conventions, SCIENCE.md section 2)
+// Definitions (OVITO / Falk-Langer conventions, doc/src/Science.rst, section 2)
 //
 //   For a central atom i with reference neighbours j (within r_c in the
 //   REFERENCE configuration):

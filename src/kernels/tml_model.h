@@ -1,7 +1,7 @@
 // AMORPH - LAMMPS plugin package, GPL-2.0
 //
 // tml_model.h -- LAMMPS-independent kernel for the machine-learned
-// temperature T_ML (SCIENCE.md section 1): features, training-feature files,
+// temperature T_ML (doc/src/Science.rst, section 1): features, training-feature files,
 // the binary model file, and k-nearest-neighbour (kNN) regression on a
 // nanoflann KD-tree.  No LAMMPS, no MPI.  Errors throw std::invalid_argument
 // (bad arguments) or std::runtime_error (bad files, I/O); the messages are

@@ -6,7 +6,7 @@
    Reference values are derived independently of the kernel: closed-form
    Y_lm, std::sph_legendre (C++17), Gauss-Legendre quadrature, closed-form
    and factorial-Racah 3j symbols computed here, and the perfect-crystal
-   values listed in SCIENCE.md section 3.
+   values listed in doc/src/Science.rst, section 3.6.
 ------------------------------------------------------------------------- */
 
 #include "boop_kernel.h"
@@ -606,7 +606,7 @@ TEST(BoopWigner3j, ReducedWlSumMatchesBruteForce)
 }
 
 /* ======================================================================
-   Perfect crystals (SCIENCE.md section 3 reference values)
+   Perfect crystals (doc/src/Science.rst, section 3.6)
 ====================================================================== */
 
 namespace {

@@ -1,6 +1,7 @@
 // AMORPH - LAMMPS plugin package, GPL-2.0
-// compute boop/atom in real LAMMPS instances: crystal reference values (SCIENCE.md 3),
-// equality with core compute orientorder/atom, rotation invariance, bad input.
+// compute boop/atom in real LAMMPS instances: crystal reference values
+// (doc/src/Science.rst, section 3.6), equality with core compute orientorder/atom, rotation
+// invariance, bad input.
 #include "amorph_test.h"
 
 #include "domain.h"

@@ -180,7 +180,7 @@ def test_voronoi_indices_of_lattices():
 # --- bond orientational order ---------------------------------------------------------------
 
 def test_boo_reference_values_and_sij():
-    # fcc with 12 nearest neighbours: q6 = 0.57452 (SCIENCE.md); all bonds of a perfect
+    # fcc with 12 nearest neighbours: q6 = 0.57452 (Science.rst 3.6); all bonds of a perfect
     # crystal have s(i,j) = 1 (every atom has the same q_6m)
     x, L = lattice(FCC, 3, a=1.0)
     nb = an.neighbor_lists(x, L, 0.8)

@@ -1,7 +1,7 @@
 # AMORPH - LAMMPS plugin package, GPL-2.0
 """compute boop/atom against an independent numpy/scipy/sympy implementation of
-SCIENCE.md section 3 (Steinhardt, Lechner-Dellago averages, Tanaka's s(i,j)) on a random
-periodic configuration, and per-atom equality on 1, 2 and 4 MPI ranks."""
+doc/src/Science.rst, section 3 (Steinhardt, Lechner-Dellago averages, Tanaka's s(i,j)) on a
+random periodic configuration, and per-atom equality on 1, 2 and 4 MPI ranks."""
 import numpy as np
 import pytest
 from scipy.special import sph_harm

@@ -1,10 +1,10 @@
 # AMORPH - LAMMPS plugin package, GPL-2.0
-"""compute nonaffine/atom against an independent numpy/scipy implementation of SCIENCE.md
-section 2 (reference-configuration neighbours, D2min, Green-Lagrange strain, von Mises and
-volumetric strain, rotation angle of the polar factor) on an amorphous packing in a triclinic
-box that is deformed and randomly displaced (many atoms cross periodic boundaries), and
-per-atom equality on 1, 2 and 4 MPI ranks.  The configuration is made here, so it is the same
-whatever the number of ranks."""
+"""compute nonaffine/atom against an independent numpy/scipy implementation of
+doc/src/Science.rst, section 2 (reference-configuration neighbours, D2min, Green-Lagrange
+strain, von Mises and volumetric strain, rotation angle of the polar factor) on an amorphous
+packing in a triclinic box that is deformed and randomly displaced (many atoms cross periodic
+boundaries), and per-atom equality on 1, 2 and 4 MPI ranks.  The configuration is made here,
+so it is the same whatever the number of ranks."""
 import os
 
 import numpy as np
@@ -50,7 +50,7 @@ def deformed(H0, x0, seed):
 
 
 def reference(H0, x0, H1, x):
-    """SCIENCE.md section 2, brute force over all periodic images within the cutoff"""
+    """doc/src/Science.rst, section 2, brute force over all periodic images within the cutoff"""
     shifts = np.array([[a, b, c] for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)])
     out = np.zeros((len(x0), 5 + 9 + 6))
     for i in range(len(x0)):
