@@ -540,9 +540,21 @@ def test_v2_through_the_fix_cpp_equals_python(lmp, tmp_path):
     # keep and remove: the C++ merge refuses, naming the file and both settings
     with pytest.raises(Exception) as e:
         lmp.command(f"fix ml2 all tml temp 300 model features {fa} {fr} k 20")
-    assert str(fr) in str(e.value) and "affine keep" in str(e.value) and "affine remove" in str(e.value)
+    assert_message(e, "cannot build the model", str(fr), "affine keep", "affine remove")
     # a model trained with affine keep, used by a fix recording with affine remove (the default)
     with pytest.raises(Exception) as e:
         lmp.command(f"fix ml3 all tml temp 300 model {model} k 20")
-    assert f"model '{model}' was trained with affine keep, features are now recorded with affine remove" \
-        in str(e.value)
+    assert_message(e, "Fix tml", f"model '{model}' was trained with affine keep, features are now "
+                   "recorded with affine remove")
+
+
+def assert_message(e, head, *parts):
+    """The LAMMPS error of exception info e starts with ERROR and names head and parts; the
+    Python module of LAMMPS 4 Feb 2025 cuts messages to about 100 characters: there only
+    the head is checked (the full message is checked on the newer LAMMPS)"""
+    msg = str(e.value)
+    assert msg.startswith("ERROR") and head in msg, msg
+    if os.environ.get("AMORPH_LAMMPS_VERSION", "99999999") < "20260704" and len(msg) < 110:
+        return
+    for p in parts:
+        assert p in msg, f"{p!r} not in {msg!r}"

@@ -17,6 +17,7 @@ import pytest
 from numpy.polynomial import legendre
 from scipy.linalg import polar
 
+import amorph
 from conftest import read_dump, run_lmp
 
 PLUGIN = os.environ.get("AMORPH_PLUGIN", "")
@@ -189,6 +190,7 @@ def test_acoustic_real_units_equal_metal_converted(tmp_path):
 def test_geometric_outputs_do_not_depend_on_units(lmp, units):
     def run(u):
         lmp.command("clear")
+        amorph.load_plugin(lmp)    # (LAMMPS 4 Feb 2025 forgets plugin styles at clear)
         lmp.commands_string(f"""units {u}
 boundary p p p
 region box block 0 14.4 0 14.4 0 14.4 units box
