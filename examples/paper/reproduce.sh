@@ -13,7 +13,8 @@
 #   training  T = 100 700 800 900 1000 1200 1700 K, 10 ps at T, lags 0.2 ... 100 ps
 #             (paper: ... 200 ps), 2 windows starting 20 ps apart: 2,000 instances per class
 #   model     amorph.tml: 10-fold CV of all 7 classes (Fig. 1), classes the model cannot tell
-#             apart dropped (agglomerative clustering by cross-validated AUC), model check
+#             apart merged (--auto-classes: adjacent classes with cross-validated AUC < 0.8, average
+#             linkage), model check
 #   creep     2.2 and 2.3 GPa compression at 0.1 MPa/fs, hold 470 ps at 100 K (as the paper),
 #             T_ML windows every 40 ps, D2min etc. over 40 ps, bond order at the end
 #   acoustic  sigma0 = 1.6 GPa at 2e10 and 1e11 Hz, 400 ps at 100 K (paper: 800 ps)
