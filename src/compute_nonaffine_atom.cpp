@@ -104,7 +104,8 @@ static inline void image_of(imageint im, int &xb, int &yb, int &zb)
 ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
     Compute(lmp, narg, arg), cutoff(0.0), cutsq(0.0), reset_mode(RESET_NONE), reset_every(0),
     ivar(-1), lost_mode(LOST_ERROR), defgrad_flag(0), strain_flag(0), col_F(-1), col_strain(-1),
-    store(nullptr), ref(nullptr), frozen_step(-1), nmax(0), out(nullptr), xr(nullptr), binsize_inv(1.0), sreach(1)
+    store(nullptr), ref(nullptr), frozen_step(-1), nmax(0), out(nullptr), xr(nullptr), bonds_valid(false),
+    bonds_lastcall(-1), bonds_nreset(-1), bonds_nlocal(-1), bonds_nghost(-1), bonds_h0{0, 0, 0, 0, 0, 0}
 {
   if (lmp->citeme) lmp->citeme->add(cite_nonaffine);
   if (domain->dimension != 3)
@@ -245,6 +246,7 @@ double ComputeNonaffineAtom::ghost_cutoff() const
 
 void ComputeNonaffineAtom::init()
 {
+  bonds_valid = false;    // a new run: the atoms may have other indices
   find_fixes();
   if (domain->dimension != 3)
     error->all(FLERR, "{}: 2d simulations are not supported", STYLE);
@@ -318,7 +320,7 @@ void ComputeNonaffineAtom::track_box()
    atoms, then the cell list on them
 ------------------------------------------------------------------------- */
 
-void ComputeNonaffineAtom::prepare_frame()
+void ComputeNonaffineAtom::sync_frame()
 {
   // ghost positions as current as the owned ones (see amorph_ghosts.h); first, since
   // rebuilding the ghosts between runs may grow the atom arrays
@@ -332,6 +334,10 @@ void ComputeNonaffineAtom::prepare_frame()
     array_atom = out;
   }
   track_box();
+}
+
+void ComputeNonaffineAtom::reference_frame()
+{
   double **x0 = store->astore;
   imageint *image = atom->image;
   const double *h0 = ref->h0;
@@ -346,7 +352,7 @@ void ComputeNonaffineAtom::prepare_frame()
     xr[i][2] = x0[i][2] + s[2];
   }
   comm->forward_comm(this);
-  build_bins(nlocal + atom->nghost);
+  cells.build(xr, nlocal + atom->nghost, cutoff);
 }
 
 int ComputeNonaffineAtom::pack_forward_comm(int n, int *list, double *buf, int pbc_flag, int *pbc)
@@ -370,101 +376,6 @@ void ComputeNonaffineAtom::unpack_forward_comm(int n, int first, double *buf)
     xr[i][0] = buf[m++];
     xr[i][1] = buf[m++];
     xr[i][2] = buf[m++];
-  }
-}
-
-/* ---------------------------------------------------------------------- */
-
-void ComputeNonaffineAtom::build_bins(int nall)
-{
-  double lo[3] = {0.0, 0.0, 0.0}, hi[3] = {0.0, 0.0, 0.0};
-  if (nall > 0) {
-    for (int d = 0; d < 3; ++d) lo[d] = hi[d] = xr[0][d];
-    for (int i = 1; i < nall; ++i)
-      for (int d = 0; d < 3; ++d) {
-        lo[d] = std::min(lo[d], xr[i][d]);
-        hi[d] = std::max(hi[d], xr[i][d]);
-      }
-  }
-  // bins of a third of the cutoff (reach 3), coarser if the extent is unusually large
-  double bsize = cutoff / 3.0;
-  const double maxbins = 16.0 * nall + 1000.0;
-  for (int iter = 0; iter < 64; ++iter) {
-    double nb = 1.0;
-    for (int d = 0; d < 3; ++d) nb *= std::floor((hi[d] - lo[d]) / bsize) + 1.0;
-    if (nb <= maxbins) break;
-    bsize *= 1.25;
-  }
-  binsize_inv = 1.0 / bsize;
-  sreach = (int) std::ceil(cutoff / bsize - 1e-12);
-  // stencil rows (dy, dz) with the reach in x of the bins that can hold atoms within rc
-  stencil.clear();
-  auto gap = [](int o) { return std::max(std::abs(o) - 1, 0); };
-  for (int dz = -sreach; dz <= sreach; ++dz)
-    for (int dy = -sreach; dy <= sreach; ++dy) {
-      const double base = (double) gap(dy) * gap(dy) + (double) gap(dz) * gap(dz);
-      int rx = -1;
-      for (int dx = 0; dx <= sreach; ++dx)
-        if (bsize * bsize * (base + (double) gap(dx) * gap(dx)) < cutsq) rx = dx;
-      if (rx >= 0) stencil.push_back({dy, dz, rx});
-    }
-  for (int d = 0; d < 3; ++d) {
-    binlo[d] = lo[d];
-    nbin[d] = (int) std::floor((hi[d] - lo[d]) * binsize_inv) + 1;
-  }
-  const int ntot = nbin[0] * nbin[1] * nbin[2];
-  binstart.assign(ntot + 1, 0);
-  atombin.resize(nall);
-  for (int i = 0; i < nall; ++i) {
-    int c[3];
-    for (int d = 0; d < 3; ++d)
-      c[d] = std::min(nbin[d] - 1, std::max(0, (int) ((xr[i][d] - binlo[d]) * binsize_inv)));
-    const int b = (c[2] * nbin[1] + c[1]) * nbin[0] + c[0];
-    atombin[i] = b;
-    binstart[b + 1]++;
-  }
-  for (int b = 0; b < ntot; ++b) binstart[b + 1] += binstart[b];
-  sorted.resize(nall);
-  sxr.resize(3 * (size_t) nall);
-  sx.resize(3 * (size_t) nall);
-  std::vector<int> fill(binstart.begin(), binstart.end() - 1);
-  double **x = atom->x;
-  for (int i = 0; i < nall; ++i) {
-    const int k = fill[atombin[i]]++;
-    sorted[k] = i;
-    for (int d = 0; d < 3; ++d) {
-      sxr[3 * k + d] = xr[i][d];
-      sx[3 * k + d] = x[i][d];
-    }
-  }
-}
-
-// call f(k) for every atom (position k in bin order, not i itself) within the cutoff of
-// local atom i in the reference configuration
-template <class Func>
-static inline void for_each_reference_neighbor(int i, double **xr, const int *nbin,
-                                               const std::vector<std::array<int, 3>> &stencil,
-                                               const int *atombin, const int *binstart,
-                                               const int *sorted, const double *sxr,
-                                               double cutsq, Func f)
-{
-  const int b = atombin[i];
-  const int cx = b % nbin[0];
-  const int cy = (b / nbin[0]) % nbin[1];
-  const int cz = b / (nbin[0] * nbin[1]);
-  const double xi = xr[i][0], yi = xr[i][1], zi = xr[i][2];
-  for (const auto &st : stencil) {
-    const int by = cy + st[0], bz = cz + st[1];
-    if (by < 0 || by >= nbin[1] || bz < 0 || bz >= nbin[2]) continue;
-    const int row = (bz * nbin[1] + by) * nbin[0];
-    const int k0 = binstart[row + std::max(0, cx - st[2])];
-    const int k1 = binstart[row + std::min(nbin[0] - 1, cx + st[2]) + 1];
-    for (int k = k0; k < k1; ++k) {
-      const double dx = sxr[3 * k] - xi;
-      const double dy = sxr[3 * k + 1] - yi;
-      const double dz = sxr[3 * k + 2] - zi;
-      if (dx * dx + dy * dy + dz * dz < cutsq && sorted[k] != i) f(k, dx, dy, dz);
-    }
   }
 }
 
@@ -572,13 +483,10 @@ void ComputeNonaffineAtom::resolve_pending_counts()
                "cutoff {:.4g} (or larger), or take the reference during a run",
                STYLE, id, all, normA, range, cutghost, need);
 
-  const int *nb = nbin;
   for (int i = 0; i < nlocal; ++i) {
     if (!(mask[i] & groupbit) || x0[i][3] >= 0.0) continue;
     int cnt = 0;
-    for_each_reference_neighbor(i, xr, nb, stencil, atombin.data(), binstart.data(), sorted.data(),
-                                sxr.data(), cutsq,
-                                [&](int, double, double, double) { ++cnt; });
+    cells.for_each_neighbor(i, [&](int, double, double, double, double) { ++cnt; });
     x0[i][3] = cnt;
   }
 }
@@ -589,8 +497,10 @@ void ComputeNonaffineAtom::run_setup()
 {
   frozen_step = -1;
   find_fixes();
-  prepare_frame();
+  sync_frame();
+  reference_frame();
   resolve_pending_counts();
+  build_bonds();
 }
 
 void ComputeNonaffineAtom::end_of_step_hook()
@@ -612,8 +522,10 @@ void ComputeNonaffineAtom::end_of_step_hook()
   if (invoked_peratom != step) compute_peratom();
   capture_reference();
   frozen_step = step;
-  prepare_frame();
+  sync_frame();
+  reference_frame();
   resolve_pending_counts();
+  build_bonds();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -634,6 +546,50 @@ int ComputeNonaffineAtom::modify_param(int narg, char **arg)
 
 /* ---------------------------------------------------------------------- */
 
+/* ----------------------------------------------------------------------
+   the reference bonds are kept between evaluations while the atoms keep their
+   local and ghost indices: within one run (init() drops them), without
+   reneighbouring (neighbor->lastcall), with the same reference and box basis
+------------------------------------------------------------------------- */
+
+bool ComputeNonaffineAtom::bonds_current()
+{
+  int ok = bonds_valid && update->whichflag != 0 && neighbor->lastcall == bonds_lastcall &&
+      ref->nreset == bonds_nreset && atom->nlocal == bonds_nlocal && atom->nghost == bonds_nghost;
+  for (int k = 0; k < 6 && ok; ++k) ok = ref->h0[k] == bonds_h0[k];
+  int all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, world);
+  return all != 0;
+}
+
+void ComputeNonaffineAtom::build_bonds()
+{
+  const int nlocal = atom->nlocal;
+  const int *mask = atom->mask;
+  bond_atom.clear();
+  bond_first.assign(1, 0);
+  bond_j.clear();
+  bond_d0.clear();
+  // local atoms in cell-list order: their neighbours are close in memory
+  for (const int i : cells.order()) {
+    if (i >= nlocal || !(mask[i] & groupbit)) continue;
+    bond_atom.push_back(i);
+    cells.for_each_neighbor(i, [&](int j, double dx, double dy, double dz, double) {
+      bond_j.push_back(j);
+      bond_d0.push_back(dx);
+      bond_d0.push_back(dy);
+      bond_d0.push_back(dz);
+    });
+    bond_first.push_back((int) bond_j.size());
+  }
+  bonds_valid = update->whichflag != 0;
+  bonds_lastcall = neighbor->lastcall;
+  bonds_nreset = ref->nreset;
+  bonds_nlocal = nlocal;
+  bonds_nghost = atom->nghost;
+  for (int k = 0; k < 6; ++k) bonds_h0[k] = ref->h0[k];
+}
+
 void ComputeNonaffineAtom::compute_peratom()
 {
   // at a reset step the values were computed with the previous reference just before
@@ -644,52 +600,51 @@ void ComputeNonaffineAtom::compute_peratom()
   }
   invoked_peratom = update->ntimestep;
   find_fixes();
-  prepare_frame();
-  resolve_pending_counts();
+  sync_frame();
+  if (!bonds_current()) {
+    reference_frame();
+    resolve_pending_counts();
+    build_bonds();
+  }
 
   double **x0 = store->astore;
   double **x = atom->x;
-  const int *mask = atom->mask;
-  const int nlocal = atom->nlocal;
   const int ncol = size_peratom_cols;
-  if (nlocal > 0) memset(&out[0][0], 0, sizeof(double) * nlocal * ncol);
+  if (atom->nlocal > 0) memset(&out[0][0], 0, sizeof(double) * atom->nlocal * ncol);
 
   bigint nlost = 0;
-  const int *nb = nbin;
-  const int nall = nlocal + atom->nghost;
-  // local atoms in cell-list order: their neighbours are close in memory
-  for (int ks = 0; ks < nall; ++ks) {
-    const int i = sorted[ks];
-    if (i >= nlocal || !(mask[i] & groupbit)) continue;
+  const int nat = (int) bond_atom.size();
+  for (int a = 0; a < nat; ++a) {
+    const int i = bond_atom[a];
     // the sums of NA::Accumulator::add(d0, d), accumulated inline (V symmetric)
     const double xi = x[i][0], yi = x[i][1], zi = x[i][2];
-    const double *sxc = sx.data();
     double v00 = 0, v01 = 0, v02 = 0, v11 = 0, v12 = 0, v22 = 0, S = 0;
     double B[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-    int n = 0;
-    for_each_reference_neighbor(i, xr, nb, stencil, atombin.data(), binstart.data(), sorted.data(),
-                                sxr.data(), cutsq, [&](int k, double dx, double dy, double dz) {
-                                  const double u0 = (sxc[3 * k] - xi) - dx;
-                                  const double u1 = (sxc[3 * k + 1] - yi) - dy;
-                                  const double u2 = (sxc[3 * k + 2] - zi) - dz;
-                                  v00 += dx * dx;
-                                  v01 += dx * dy;
-                                  v02 += dx * dz;
-                                  v11 += dy * dy;
-                                  v12 += dy * dz;
-                                  v22 += dz * dz;
-                                  B[0] += u0 * dx;
-                                  B[1] += u0 * dy;
-                                  B[2] += u0 * dz;
-                                  B[3] += u1 * dx;
-                                  B[4] += u1 * dy;
-                                  B[5] += u1 * dz;
-                                  B[6] += u2 * dx;
-                                  B[7] += u2 * dy;
-                                  B[8] += u2 * dz;
-                                  S += u0 * u0 + u1 * u1 + u2 * u2;
-                                  ++n;
-                                });
+    const int b0 = bond_first[a], b1 = bond_first[a + 1];
+    for (int b = b0; b < b1; ++b) {
+      const double *d0 = &bond_d0[3 * (std::size_t) b];
+      const double *xj = x[bond_j[b]];
+      const double dx = d0[0], dy = d0[1], dz = d0[2];
+      const double u0 = (xj[0] - xi) - dx;
+      const double u1 = (xj[1] - yi) - dy;
+      const double u2 = (xj[2] - zi) - dz;
+      v00 += dx * dx;
+      v01 += dx * dy;
+      v02 += dx * dz;
+      v11 += dy * dy;
+      v12 += dy * dz;
+      v22 += dz * dz;
+      B[0] += u0 * dx;
+      B[1] += u0 * dy;
+      B[2] += u0 * dz;
+      B[3] += u1 * dx;
+      B[4] += u1 * dy;
+      B[5] += u1 * dz;
+      B[6] += u2 * dx;
+      B[7] += u2 * dy;
+      B[8] += u2 * dz;
+      S += u0 * u0 + u1 * u1 + u2 * u2;
+    }
     NA::Accumulator acc;
     const double V[9] = {v00, v01, v02, v01, v11, v12, v02, v12, v22};
     for (int c = 0; c < 9; ++c) {
@@ -697,7 +652,7 @@ void ComputeNonaffineAtom::compute_peratom()
       acc.B[c] = B[c];
     }
     acc.S = S;
-    acc.n = n;
+    acc.n = b1 - b0;
     double *o = out[i];
     if (acc.n < (int) x0[i][3]) {
       ++nlost;
@@ -746,7 +701,8 @@ double ComputeNonaffineAtom::memory_usage()
 {
   double bytes = (double) nmax * size_peratom_cols * sizeof(double);
   bytes += (double) nmax * 3 * sizeof(double);
-  bytes += (double) (binstart.capacity() + sorted.capacity() + atombin.capacity()) * sizeof(int);
-  bytes += (double) (sxr.capacity() + sx.capacity()) * sizeof(double);
+  bytes += cells.memory_usage();
+  bytes += (double) (bond_atom.capacity() + bond_first.capacity() + bond_j.capacity()) * sizeof(int);
+  bytes += (double) bond_d0.capacity() * sizeof(double);
   return bytes;
 }

@@ -22,6 +22,8 @@ ComputeStyle(nonaffine/atom,ComputeNonaffineAtom);
 
 #include "compute.h"
 
+#include "cell_list.h"
+
 #include <array>
 #include <string>
 #include <vector>
@@ -68,18 +70,27 @@ class ComputeNonaffineAtom : public Compute {
   double **out;    // per-atom output
   double **xr;     // reference position in the current periodic image (local + ghost)
 
-  // cell list of the reference positions of local + ghost atoms
-  double binlo[3], binsize_inv;
-  int nbin[3], sreach;
-  std::vector<int> binstart, sorted, atombin;
-  std::vector<std::array<int, 3>> stencil;    // dy, dz, reach in x
-  std::vector<double> sxr, sx;    // reference / current coordinates in bin order
+  // cell list of the reference positions of local + ghost atoms (kernels/cell_list.h)
+  AMORPH::cells::CellList cells;
+
+  // the reference bonds of the group's local atoms: bonds of atom bond_atom[a] are
+  // bond_first[a] .. bond_first[a+1]-1, each a local/ghost index and the reference bond
+  // vector in the current periodic image.  Valid while the local and ghost atoms keep their
+  // indices (no reneighbouring, same run), the reference and its box are unchanged.
+  std::vector<int> bond_atom, bond_first, bond_j;
+  std::vector<double> bond_d0;
+  bool bonds_valid;
+  bigint bonds_lastcall, bonds_nreset;
+  int bonds_nlocal, bonds_nghost;
+  double bonds_h0[6];
 
   void find_fixes();
   void capture_reference();
   void track_box();
-  void prepare_frame();
-  void build_bins(int nall);
+  void sync_frame();
+  void reference_frame();
+  bool bonds_current();
+  void build_bonds();
   void resolve_pending_counts();
   double ghost_cutoff() const;
 };

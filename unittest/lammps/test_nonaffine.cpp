@@ -6,7 +6,9 @@
 
 #include "compute.h"
 #include "domain.h"
+#include "fix.h"
 #include "modify.h"
+#include "neighbor.h"
 #include "update.h"
 
 #include <array>
@@ -469,4 +471,36 @@ TEST_F(NonaffineTest, InternalFixesComeAndGo)
   use_in_thermo("n");
   cmd("run 0");
   EXPECT_GT(lmp->modify->get_compute_by_id("n")->memory_usage(), 0.0);
+}
+
+// the reference bonds are kept between evaluations while the atoms keep their indices: a
+// compute evaluated on every step of a run (bonds reused across steps, box sheared by fix
+// deform, thermal motion, reneighbouring now and then) equals, at the last step of the run,
+// one evaluated only there (bonds found afresh); both as seen by fix ave/atom inside the run,
+// over two runs
+TEST_F(NonaffineTest, ReusedBondsEqualFreshEvaluation)
+{
+  packing(250);
+  cmds({"velocity all create 20 8123 loop geom", "fix nve all nve", "timestep 0.002",
+        "neighbor 0.3 bin", "neigh_modify every 1 delay 0 check yes", "atom_modify sort 10 0.5",
+        "compute every all nonaffine/atom cutoff 1.9 defgrad yes",
+        "compute once all nonaffine/atom cutoff 1.9 defgrad yes",
+        "fix d all deform 1 xy erate 0.05 x erate 0.02 remap x",
+        "compute r1 all reduce max c_every[1]", "thermo_style custom step c_r1", "thermo 1",
+        "fix ae all ave/atom 60 1 60 c_every[*]", "fix ao all ave/atom 60 1 60 c_once[*]"});
+  const LAMMPS_NS::bigint calls0 = lmp->neighbor->ncalls;
+  for (int k = 0; k < 2; ++k) {
+    cmd("run 60");
+    double **a = lmp->modify->get_fix_by_id("ae")->array_atom;
+    double **b = lmp->modify->get_fix_by_id("ao")->array_atom;
+    double maxd = 0.0;
+    for (int i = 0; i < lmp->atom->nlocal; ++i) {
+      for (int c = 0; c < 14; ++c)
+        EXPECT_NEAR(a[i][c], b[i][c], 1e-11 * (1.0 + std::fabs(b[i][c])))
+            << "atom " << lmp->atom->tag[i] << " column " << c << " run " << k;
+      maxd = std::max(maxd, b[i][0]);
+    }
+    EXPECT_GT(maxd, 1e-4);
+  }
+  EXPECT_GT(lmp->neighbor->ncalls - calls0, 2) << "no reneighbouring during the runs";
 }
