@@ -49,6 +49,16 @@ def deformed(H0, x0, seed):
     return H1, x
 
 
+def strain_measures(F):
+    """Green-Lagrange strain, von Mises shear strain and rotation angle of the polar factor"""
+    eta = 0.5 * (F.T @ F - np.eye(3))
+    vm = np.sqrt(eta[0, 1] ** 2 + eta[0, 2] ** 2 + eta[1, 2] ** 2 +
+                 ((eta[0, 0] - eta[1, 1]) ** 2 + (eta[0, 0] - eta[2, 2]) ** 2 +
+                  (eta[1, 1] - eta[2, 2]) ** 2) / 6)
+    R, _ = polar(F, side="right")
+    return eta, vm, np.arccos(np.clip((np.trace(R) - 1) / 2, -1, 1))
+
+
 def reference(H0, x0, H1, x):
     """doc/src/Science.rst, section 2, brute force over all periodic images within the cutoff"""
     shifts = np.array([[a, b, c] for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)])
@@ -71,12 +81,7 @@ def reference(H0, x0, H1, x):
         W = d.T @ d0
         F = W @ np.linalg.inv(V)
         r = d - d0 @ F.T
-        eta = 0.5 * (F.T @ F - np.eye(3))
-        vm = np.sqrt(eta[0, 1] ** 2 + eta[0, 2] ** 2 + eta[1, 2] ** 2 +
-                     ((eta[0, 0] - eta[1, 1]) ** 2 + (eta[0, 0] - eta[2, 2]) ** 2 +
-                      (eta[1, 1] - eta[2, 2]) ** 2) / 6)
-        R, _ = polar(F, side="right")
-        theta = np.arccos(np.clip((np.trace(R) - 1) / 2, -1, 1))
+        eta, vm, theta = strain_measures(F)
         out[i, :5] = [np.sum(r * r), vm, np.trace(eta) / 3, theta, 1.0]
         out[i, 5:14] = F.ravel()
         out[i, 14:] = [eta[0, 0], eta[1, 1], eta[2, 2], eta[0, 1], eta[0, 2], eta[1, 2]]

@@ -15,10 +15,10 @@ import os
 import numpy as np
 import pytest
 from numpy.polynomial import legendre
-from scipy.linalg import polar
 
 import amorph
 from conftest import read_dump, run_lmp
+from test_nonaffine_numpy import strain_measures
 
 PLUGIN = os.environ.get("AMORPH_PLUGIN", "")
 
@@ -260,12 +260,7 @@ def nonaffine_reference(x0, H0, x, H, rc):
         d0 = d0[sel]
         F = (d.T @ d0) @ np.linalg.inv(d0.T @ d0)
         r = d - d0 @ F.T
-        eta = 0.5 * (F.T @ F - np.eye(3))
-        vm = np.sqrt(eta[0, 1] ** 2 + eta[0, 2] ** 2 + eta[1, 2] ** 2 +
-                     ((eta[0, 0] - eta[1, 1]) ** 2 + (eta[0, 0] - eta[2, 2]) ** 2 +
-                      (eta[1, 1] - eta[2, 2]) ** 2) / 6)
-        R, _ = polar(F, side="right")
-        theta = np.arccos(np.clip((np.trace(R) - 1) / 2, -1, 1))
+        eta, vm, theta = strain_measures(F)
         out[i, :4] = [np.sum(r * r), vm, np.trace(eta) / 3, theta]
         out[i, 4:] = F.ravel()
     return out
