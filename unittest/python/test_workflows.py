@@ -39,6 +39,14 @@ def positions(L):
     return x[np.argsort(ids)]
 
 
+def crystal(lattice, a, n, disp=0.0, seed=1, pair_cutoff=6.0):
+    """input lines: a periodic n^3-cell crystal, optionally displaced at random, pair zero"""
+    move = f"displace_atoms all random {disp} {disp} {disp} {seed} units box\n" if disp else ""
+    return (f"units metal\nboundary p p p\nlattice {lattice} {a}\nregion box block 0 {n} 0 {n} 0 {n}\n"
+            f"create_box 1 box\ncreate_atoms 1 box\nmass 1 63.5\n{move}"
+            f"pair_style zero {pair_cutoff}\npair_coeff * *\n")
+
+
 # ---------------------------------------------------------------- SANN --------------
 def sann_reference(x, box, rc):
     """van Meel et al.: the smallest m >= 3 with sum_{j<=m} r_j / (m - 2) < r_{m+1}; q_l from
@@ -65,33 +73,14 @@ def sann_reference(x, box, rc):
 
 @pytest.mark.parametrize("lattice,a,expect", [("fcc", 3.6, 12), ("bcc", 3.0, 14)])
 def test_sann_counts_of_crystals(lmp, lattice, a, expect):
-    lmp.commands_string(f"""units metal
-boundary p p p
-lattice {lattice} {a}
-region box block 0 4 0 4 0 4
-create_box 1 box
-create_atoms 1 box
-mass 1 63.5
-pair_style zero 6.0
-pair_coeff * *
-compute b all boop/atom sann yes cutoff 6.0
+    lmp.commands_string(crystal(lattice, a, 4) + """compute b all boop/atom sann yes cutoff 6.0
 run 0 post no""")
     b = peratom(lmp, "b")
     assert np.all(b[:, -1] == expect)
 
 
 def test_sann_disordered_equals_numpy(lmp):
-    lmp.commands_string("""units metal
-boundary p p p
-lattice fcc 3.6
-region box block 0 5 0 5 0 5
-create_box 1 box
-create_atoms 1 box
-mass 1 63.5
-displace_atoms all random 0.35 0.35 0.35 81237 units box
-pair_style zero 6.0
-pair_coeff * *
-compute b all boop/atom sann yes cutoff 6.0
+    lmp.commands_string(crystal("fcc", 3.6, 5, 0.35, 81237) + """compute b all boop/atom sann yes cutoff 6.0
 run 0 post no""")
     b = peratom(lmp, "b")
     x = positions(lmp)
@@ -105,17 +94,7 @@ run 0 post no""")
 # ---------------------------------------------------------------- groups ------------
 def test_groups_other_than_all(lmp, tmp_path):
     train_all, train_half = tmp_path / "all.txt", tmp_path / "half.txt"
-    lmp.commands_string(f"""units metal
-boundary p p p
-lattice fcc 3.6
-region box block 0 4 0 4 0 4
-create_box 1 box
-create_atoms 1 box
-mass 1 63.5
-displace_atoms all random 0.25 0.25 0.25 4411 units box
-pair_style zero 6.0
-pair_coeff * *
-group half id <= 128
+    lmp.commands_string(crystal("fcc", 3.6, 4, 0.25, 4411) + f"""group half id <= 128
 compute b_all all boop/atom nnn 12
 compute b_half half boop/atom nnn 12
 compute na_all all nonaffine/atom cutoff 3.3
