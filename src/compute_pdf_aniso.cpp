@@ -24,6 +24,7 @@
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
+#include "label_map.h"
 #include "memory.h"
 #include "neighbor.h"
 #include "update.h"
@@ -93,6 +94,10 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
                    ntypes);
       lo = hi = t;
     } else {
+      const bool label = atom->labelmapflag && AMORPH_NS::find_type_label(atom->lmap, s, Atom::ATOM) >= 0;
+      if (!label && !strchr(s, '*'))
+        error->all(FLERR, "{}: '{}' is neither an atom type (in type pair {}) nor a keyword",
+                   STYLE, s, k + 1);
       utils::bounds_typelabel(FLERR, s, 1, ntypes, lo, hi, lmp, Atom::ATOM);
       if (lo < 1 || hi > ntypes || lo > hi)
         error->all(FLERR, "{}: bad type '{}' in type pair {}", STYLE, s, k + 1);
@@ -103,10 +108,13 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
     bounds(types[2 * k], k, a, b);
     bounds(types[2 * k + 1], k, c, d);
     // as compute rdf: single types in the order (lower, higher)
+    int swapped = 0;
     if (a == b && c == d && a > c) {
+      swapped = 1;
       std::swap(a, c);
       std::swap(b, d);
     }
+    rev.push_back(swapped);
     ilo.push_back(a);
     ihi.push_back(b);
     jlo.push_back(c);
@@ -290,8 +298,14 @@ void ComputePdfAniso::compute_array()
       for (int t = jlo[m]; t <= jhi[m]; ++t) jc += all[t];
       for (int t = ilo[m]; t <= ihi[m]; ++t)
         if (t >= jlo[m] && t <= jhi[m]) dup += all[t];
-      icount = ic;
-      normfac = ic > 0.0 ? jc - dup / ic : 0.0;
+      if (rev[m] && AMORPH_RDF_REVERSED_COORDINATION) {
+        // entered as J I: coordination of I atoms around a J atom (dup = 0 here)
+        icount = jc;
+        normfac = jc > 0.0 ? ic - dup / jc : 0.0;
+      } else {
+        icount = ic;
+        normfac = ic > 0.0 ? jc - dup / ic : 0.0;
+      }
     } else {
       // total, weighted: pairs i != j with weights w_i w_j, sum = W^2 - sum w^2
       double w1 = 0.0, w2 = 0.0;

@@ -46,7 +46,7 @@ class ComputePdfAniso : public Compute {
   int affine;
   double aff_eps, aff_nu;
   bool initialised;
-  std::vector<int> ilo, ihi, jlo, jhi;
+  std::vector<int> ilo, ihi, jlo, jhi, rev;
   std::vector<double> weight;    // per type (index 1..ntypes), for the total
   // per (itype, jtype): the sets an (unordered) pair of these types adds to
   std::vector<std::vector<AMORPH::pdf::Target>> targets;
