@@ -51,7 +51,7 @@ static const std::string STYLE = "Compute pdf/aniso";
 
 ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
     Compute(lmp, narg, arg), nbin(0), axis(2), npairs(0), nset(1), ncol_set(4), rc(0.0),
-    affine(0), aff_eps(0.0), aff_nu(0.0), initialised(false)
+    affine(0), spline(0), aff_eps(0.0), aff_nu(0.0), initialised(false)
 {
   if (lmp->citeme) lmp->citeme->add(cite_pdf);
   const AMORPH::StyleArgs args(lmp, STYLE);
@@ -75,7 +75,7 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
 
   const int ntypes = atom->ntypes;
   auto is_keyword = [](const char *s) {
-    return strcmp(s, "weights") == 0 || strcmp(s, "affine") == 0;
+    return strcmp(s, "weights") == 0 || strcmp(s, "affine") == 0 || strcmp(s, "bins") == 0;
   };
 
   // type pairs
@@ -147,6 +147,15 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
         error->all(FLERR, "{}: affine nu must be in (-1, 0.5], got {}", STYLE, aff_nu);
       affine = 1;
       iarg += 3;
+    } else if (kw == "bins") {
+      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, STYLE + " bins (hard|spline)", error);
+      if (strcmp(arg[iarg + 1], "hard") == 0)
+        spline = 0;
+      else if (strcmp(arg[iarg + 1], "spline") == 0)
+        spline = 1;
+      else
+        error->all(FLERR, "{}: bins must be hard or spline, got '{}'", STYLE, arg[iarg + 1]);
+      iarg += 2;
     } else {
       error->all(FLERR, "{}: unknown keyword '{}' (type pairs come before the keywords)", STYLE,
                  kw);
@@ -157,7 +166,8 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
   nset = npairs + 1;
   ncol_set = affine ? 5 : 4;
   try {
-    hist = std::make_unique<AnisoHistogram>(nbin, rc, nset, affine != 0, aff_eps, aff_nu);
+    hist = std::make_unique<AnisoHistogram>(nbin, rc, nset, affine != 0, aff_eps, aff_nu,
+                                            spline != 0);
   } catch (std::exception &e) {
     error->all(FLERR, "{}: {}", STYLE, e.what());
   }

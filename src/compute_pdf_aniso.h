@@ -43,7 +43,7 @@ class ComputePdfAniso : public Compute {
  private:
   int nbin, axis, npairs, nset, ncol_set;
   double rc;
-  int affine;
+  int affine, spline;
   double aff_eps, aff_nu;
   bool initialised;
   std::vector<int> ilo, ihi, jlo, jhi, rev;

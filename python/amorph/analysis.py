@@ -1355,7 +1355,7 @@ def nonaffine_strain_ratio(r, g0_ref, g2_ref, g2, nu, dg2=None, dg2_nu=None,
     dg2_nu : float, optional
         The Poisson ratio given to the ``affine`` keyword (default: ``nu``).
     fit_range : (float, float)
-        r range of the ε∞ fit (clipped to the data).
+        r range of the ε∞ fit (clipped to the data without its last two bins).
     sigma : (n,) array_like, optional
         Standard errors of ``g2 - g2_ref`` per bin (e.g. from block averages).  Default:
         counting-noise shape ``sqrt(g0_ref)/r`` scaled so that the fit has χ²/dof = 1.
@@ -1379,7 +1379,9 @@ def nonaffine_strain_ratio(r, g0_ref, g2_ref, g2, nu, dg2=None, dg2_nu=None,
         T = P
         method = "derivative"
     lo, hi = fit_range
-    hi = min(hi, r[-1])
+    # the last bins are incomplete with spline binning (pairs beyond rc are absent), and
+    # the one-sided derivative there is poor: leave out the last two
+    hi = min(hi, r[-3] if len(r) > 3 else r[-1])
     sel = (r >= lo) & (r <= hi)
     if sel.sum() < 3:
         raise ValueError(f"fewer than 3 bins in the fit range [{lo}, {hi}]")

@@ -6,7 +6,8 @@ import os
 import numpy as np
 
 # every public AMORPH style (kind, name); load_plugin checks those that the plugin provides
-STYLES = [("compute", "boop/atom"), ("compute", "nonaffine/atom"), ("fix", "tml"), ("fix", "acoustic")]
+STYLES = [("compute", "boop/atom"), ("compute", "nonaffine/atom"), ("compute", "pdf/aniso"), ("fix", "tml"),
+          ("fix", "acoustic")]
 
 
 def find_plugin():

@@ -11,8 +11,9 @@
 namespace AMORPH {
 namespace pdf {
 
-AnisoHistogram::AnisoHistogram(int nbin, double rc, int nset, bool affine, double eps, double nu) :
-    nbin_(nbin), nset_(nset), affine_(affine), rc_(rc), eps_(eps), nu_(nu)
+AnisoHistogram::AnisoHistogram(int nbin, double rc, int nset, bool affine, double eps, double nu,
+                               bool spline) :
+    nbin_(nbin), nset_(nset), affine_(affine), spline_(spline), rc_(rc), eps_(eps), nu_(nu)
 {
   if (nbin < 1) throw std::invalid_argument("number of bins must be > 0");
   if (!(rc > 0.0)) throw std::invalid_argument("cutoff must be > 0");

@@ -16,6 +16,13 @@
    g = h / (vfrac * normfac * icount), vfrac = 4 pi/3 (r_hi^3 - r_lo^3) / V,
    coordination += g * vfrac * normfac), so that g0 equals compute rdf.
 
+   Optional spline binning: each pair is shared between the four bins around r with
+   cubic B-spline weights (a kernel density estimate), so that binned sums change
+   smoothly with the pair distances: under a small strain the change of a binned g2 of
+   one configuration has no shot noise from pairs crossing bin edges, and equals its
+   first-order response up to terms of order eps^2 (default: histogram binning as
+   compute rdf).
+
    Optional affine response: every pair is also binned after the uniaxial affine
    maps F(+-eps) = (1 -+ eps) along the axis and (1 +- nu eps) across it
    (compression by +eps with Poisson contraction nu), and
@@ -48,11 +55,12 @@ class AnisoHistogram {
   // nbin bins on [0, rc); nset independent histograms; affine: also the response to
   // the maps F(+-eps) with Poisson ratio nu (eps > 0)
   AnisoHistogram(int nbin, double rc, int nset, bool affine = false, double eps = 0.0,
-                 double nu = 0.0);
+                 double nu = 0.0, bool spline = false);
 
   int nbin() const { return nbin_; }
   int nset() const { return nset_; }
   bool affine() const { return affine_; }
+  bool spline() const { return spline_; }
   double delr() const { return delr_; }
   // the pair distance up to which pairs must be offered to add(): rc, or beyond it the
   // pairs that the affine maps bring inside rc
@@ -64,14 +72,25 @@ class AnisoHistogram {
   void add(const double *d, double rsq, int axis, const Target *t, int n)
   {
     const double r = std::sqrt(rsq);
-    const int ibin = static_cast<int>(r * delrinv_);
-    if (ibin < nbin_) {
-      const double c = d[axis] / r;
-      const double p = p2(c);
-      for (int k = 0; k < n; ++k) {
-        double *h = &data_[(size_t) t[k].set * nbin_ + ibin];
-        h[0] += t[k].w;
-        h[stride_] += t[k].w * p;
+    if (spline_) {
+      if (r < rc_) {
+        const double p = p2(d[axis] / r);
+        int b;
+        double f;
+        split(r, b, f);
+        deposit2(0, b, f, t, n, 1.0);
+        deposit2(1, b, f, t, n, p);
+      }
+    } else {
+      // as compute rdf
+      const int ibin = static_cast<int>(r * delrinv_);
+      if (ibin < nbin_) {
+        const double p = p2(d[axis] / r);
+        for (int k = 0; k < n; ++k) {
+          double *h = &data_[(size_t) t[k].set * nbin_ + ibin];
+          h[0] += t[k].w;
+          h[stride_] += t[k].w * p;
+        }
       }
     }
     if (affine_) {
@@ -82,10 +101,18 @@ class AnisoHistogram {
         const double fl = s == 0 ? 1.0 + nu_ * eps_ : 1.0 - nu_ * eps_;
         const double a2 = da2 * fa * fa, l2 = dl2 * fl * fl;
         const double rs = std::sqrt(a2 + l2);
-        const int b = static_cast<int>(rs * delrinv_);
-        if (b >= nbin_) continue;
         const double ps = (s == 0 ? 1.0 : -1.0) * p2(std::sqrt(a2) / rs);
-        for (int k = 0; k < n; ++k) data_[2 * stride_ + (size_t) t[k].set * nbin_ + b] += t[k].w * ps;
+        if (spline_) {
+          if (!(rs < rc_)) continue;
+          int b;
+          double f;
+          split(rs, b, f);
+          deposit2(2, b, f, t, n, ps);
+        } else {
+          const int b = static_cast<int>(rs * delrinv_);
+          if (b >= nbin_) continue;
+          for (int k = 0; k < n; ++k) data_[2 * stride_ + (size_t) t[k].set * nbin_ + b] += t[k].w * ps;
+        }
       }
     }
   }
@@ -101,10 +128,34 @@ class AnisoHistogram {
 
  private:
   int nbin_, nset_;
-  bool affine_;
+  bool affine_, spline_;
   double rc_, delr_, delrinv_, eps_, nu_, reach_;
   size_t stride_;
   std::vector<double> data_;
+
+  // spline binning: a pair at r is shared between the four bins around it with the
+  // weights of the cubic B-spline centred on r (width 4 bins, sum 1, twice continuously
+  // differentiable in r); shares of bins outside 0..nbin-1 are dropped
+  void split(double r, int &b, double &t) const
+  {
+    const double u = r * delrinv_ - 0.5;
+    b = static_cast<int>(std::floor(u));
+    t = u - b;
+  }
+  void deposit2(int q, int b, double t, const Target *tg, int n, double v)
+  {
+    const double s = 1.0 - t;
+    const double w[4] = {s * s * s / 6.0, (3.0 * t * t * t - 6.0 * t * t + 4.0) / 6.0,
+                         (-3.0 * t * t * t + 3.0 * t * t + 3.0 * t + 1.0) / 6.0, t * t * t / 6.0};
+    const int k0 = b - 1 < 0 ? 1 - b : 0;
+    const int k1 = b + 2 >= nbin_ ? nbin_ - b : 4;
+    double *base = &data_[q * stride_];
+    for (int k = 0; k < n; ++k) {
+      double *h = base + (size_t) tg[k].set * nbin_ + (b - 1);
+      const double x = tg[k].w * v;
+      for (int m = k0; m < k1; ++m) h[m] += w[m] * x;
+    }
+  }
 };
 
 // g0, its coordination, g2, its coordination (and dg2/deps if ht) of one set from

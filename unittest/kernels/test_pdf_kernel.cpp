@@ -94,6 +94,36 @@ TEST(PdfKernel, AffineResponseIsTheDifferenceOfMappedHistograms)
   for (int b = 0; b < nbin; ++b) EXPECT_NEAR(h.ht(0)[b], hp.h2(0)[b] - hm.h2(0)[b], 1e-9) << b;
 }
 
+TEST(PdfKernel, SplineBinningIsACubicBSpline)
+{
+  AnisoHistogram h(10, 5.0, 1, false, 0.0, 0.0, true);    // centres 0.25, 0.75, ...
+  const Target t{0, 1.0};
+  const double a[3] = {0.0, 0.0, 1.25};    // on the centre of bin 2: 1/6 2/3 1/6
+  h.add(a, 1.25 * 1.25, 2, &t, 1);
+  EXPECT_NEAR(h.h0(0)[1], 1.0 / 6.0, 1e-12);
+  EXPECT_NEAR(h.h0(0)[2], 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(h.h0(0)[3], 1.0 / 6.0, 1e-12);
+  EXPECT_NEAR(h.h2(0)[2], 2.0 / 3.0, 1e-12);
+  const double b[3] = {0.5, 0.0, 0.0};    // between centres 0 and 1: 1/48 23/48 23/48 1/48
+  AnisoHistogram hb(10, 5.0, 1, false, 0.0, 0.0, true);
+  hb.add(b, 0.25, 2, &t, 1);
+  EXPECT_NEAR(hb.h0(0)[0], 23.0 / 48.0, 1e-12);
+  EXPECT_NEAR(hb.h0(0)[1], 23.0 / 48.0, 1e-12);
+  EXPECT_NEAR(hb.h0(0)[2], 1.0 / 48.0, 1e-12);
+  EXPECT_NEAR(hb.h2(0)[0], -0.5 * 23.0 / 48.0, 1e-12);
+  // the affine response of one pair is smooth in the strain: linear up to eps^2
+  const double c[3] = {0.0, 0.0, 2.6};
+  AnisoHistogram h1(10, 5.0, 1, true, 0.001, 0.3, true), h2(10, 5.0, 1, true, 0.002, 0.3, true);
+  h1.add(c, 2.6 * 2.6, 2, &t, 1);
+  h2.add(c, 2.6 * 2.6, 2, &t, 1);
+  double sum = 0.0;
+  for (int k = 0; k < 10; ++k) {
+    EXPECT_NEAR(h1.ht(0)[k] * 2.0, h2.ht(0)[k], 1e-6) << k;
+    sum += h1.ht(0)[k];
+  }
+  EXPECT_NEAR(sum, 0.0, 1e-12);    // the pair moves, its weight stays 1 (P2 = 1 along z)
+}
+
 TEST(PdfKernel, AffinePredictionOfAGaussianPeak)
 {
   const int n = 2001;

@@ -145,6 +145,7 @@ TEST_F(PdfTest, BadInput)
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z weights 1 -2"), "weights must be >= 0");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z affine 0 0.3"), "affine eps must be in");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z affine 0.01 0.7"), "affine nu must be in");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z bins soft"), "bins must be hard or spline, got 'soft'");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1 2 weights 1 1 foo 1"), "unknown keyword 'foo'");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z foo 1"), "'foo' is neither an atom type (in type pair 1) nor a keyword");
   // beyond the ghost cutoff (12 - skin 2): an error at the first evaluation naming comm_modify
