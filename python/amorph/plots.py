@@ -210,12 +210,16 @@ def plot_msd_fit(curves, path, fits=None, scale_by_T=None, title=None):
 def plot_anisotropic_pdf(r, g0, g2, fit, path, title=None):
     """The paper's Fig. 1 (Wang et al. 2022): g0 (top); the measured g2 (load minus
     reference) with its affine prediction from g0, eq. 2 with the fitted ε∞ (red dashes),
-    and the first-shell peaks A1, A2 (bottom).
+    and the first-shell peaks A1, A2 (bottom).  The last two bins are not drawn.
 
     ``fit`` is the :func:`amorph.analysis.nonaffine_strain_ratio` result for these data.
     """
     plt = _plt()
-    r = np.asarray(r, dtype=float)
+    # without the last two bins (incomplete with spline binning, as in the fit)
+    n = max(1, len(r) - 2)
+    r = np.asarray(r, dtype=float)[:n]
+    g0 = np.asarray(g0, dtype=float)[:n]
+    g2 = np.asarray(g2, dtype=float)[:n]
     fig, (a0, a2) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
     a0.plot(r, g0, "k-", lw=1.2)
     a0.set_ylabel("$g_0^0(r)$")
