@@ -265,3 +265,13 @@ def test_columns_and_poisson_ratio():
         an.pdf_aniso_columns(a, affine=True)
     nu, eps = an.poisson_ratio([10, 10, 10], [10.036, 10.036, 9.9], axis="z")
     assert abs(nu - 0.36) < 1e-12 and abs(eps - 0.01) < 1e-12
+
+
+def test_fig1_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    from amorph import plots
+    r, g0, t = synthetic()
+    g2 = np.where(r < 3.3, 0.8, 1.0) * 0.002 * t
+    res = an.nonaffine_strain_ratio(r, g0, np.zeros_like(r), g2, NU, dg2=t)
+    p = plots.plot_anisotropic_pdf(r, g0, g2, res, tmp_path / "fig1.png", title="synthetic")
+    assert os.path.getsize(p) > 1000
