@@ -69,7 +69,11 @@ def main(out):
               f"(derivative formula: {fl.ratio_derivative:+.3f})")
     lo_d, hi_d = an.DUCTILITY_RANGE_ZR
     f = results[-1][3]
-    verdict = "below (brittle side)" if f.ratio < lo_d else ("above (ductile side)" if f.ratio > hi_d else "inside")
+    if f.ratio_err > 0.5 * (hi_d - lo_d) + abs(f.ratio - 0.5 * (lo_d + hi_d)):
+        verdict = "too uncertain (average longer or use a bigger glass) to be placed against"
+    else:
+        verdict = ("below (brittle side of)" if f.ratio < lo_d else
+                   "above (ductile side of)" if f.ratio > hi_d else "inside")
     print(f"\nX-ray-like total: Delta eps_R/eps_inf = {f.ratio:.3f} +- {f.ratio_err:.3f}, "
           f"{verdict} the paper's brittle/ductile range {lo_d}-{hi_d} for Zr-based glasses "
           f"(experiment: Zr50Cu40Al10 0.177, Zr65Cu17Ni8Al10 0.26)")

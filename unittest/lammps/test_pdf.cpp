@@ -48,7 +48,10 @@ class PdfTest : public LammpsTest {
 TEST_F(PdfTest, G0EqualsComputeRdfTotalAndPartials)
 {
   random_config();
-  cmds({"compute rdf all rdf 80 1 1 1 2 2 1 2 2 cutoff 8.0",
+  // the pair cutoff = the rdf cutoff: compute rdf of LAMMPS 4 Feb 2025 bins to the pair
+  // cutoff whatever its cutoff keyword says (a missing 'else', fixed later)
+  cmds({"pair_style zero 8.0", "pair_coeff * *",
+        "compute rdf all rdf 80 1 1 1 2 2 1 2 2 cutoff 8.0",
         "compute rdft all rdf 80 cutoff 8.0",
         "compute p all pdf/aniso 80 8.0 axis z 1 1 1 2 2 1 2 2",
         "compute pt all pdf/aniso 80 8.0 axis x", "run 0"});
