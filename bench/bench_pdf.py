@@ -47,8 +47,9 @@ def main():
     natoms = lmp.get_natoms()
     print(f"Cu50Zr50 glass: {natoms} atoms, LAMMPS {lmp.version()}, 1 MPI rank", flush=True)
     step = 10000
+    skin = 2.0
+    lmp.command(f"neighbor {skin} bin")
     for rc in (10.0, 20.0):
-        skin = lmp.extract_global("skin")
         lmp.command(f"comm_modify cutoff {rc + skin + 0.5}")
         cases = {
             "rdf": f"rdf 200 cutoff {rc}",
