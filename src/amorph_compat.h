@@ -50,6 +50,38 @@ inline int consumed_compute_modify_args(char **arg, int n, int dynamic_user)
 
 }    // namespace AMORPH_NS
 
+// ---- compute pdf/aniso -----------------------------------------------------
+// compute rdf of 4 Jul 2026 normalises the coordination of a type pair entered as "J I"
+// (J > I) by the count of J atoms (I neighbours of a J atom); 4 Feb 2025 by the count of
+// I atoms.  g(r) is the same.  compute pdf/aniso follows the LAMMPS it is built for (the
+// first release with the change was not pinned down).
+#if AMORPH_LAMMPS_VERSION < 20260704
+#define AMORPH_RDF_REVERSED_COORDINATION 0
+#else
+#define AMORPH_RDF_REVERSED_COORDINATION 1
+#endif
+
+// LabelMap::find() was renamed find_type() (in 4 Jul 2026; not in 4 Feb 2025): -1 if the
+// label is not defined.  Detected by SFINAE.
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace AMORPH_NS {
+template <typename T, typename = void> struct has_find_type : std::false_type {};
+template <typename T>
+struct has_find_type<T, std::void_t<decltype(std::declval<const T &>().find_type(std::string(), 0))>>
+    : std::true_type {};
+
+template <typename T> inline int find_type_label(const T *lmap, const std::string &s, int mode)
+{
+  if constexpr (has_find_type<T>::value)
+    return lmap->find_type(s, mode);
+  else
+    return lmap->find(s, mode);
+}
+}    // namespace AMORPH_NS
+
 // ---- fix acoustic ----------------------------------------------------------
 // Fix::thermo_modify_colname (custom thermo column names through
 // get_thermo_colname()) exists in newer LAMMPS only (not in 4 Feb 2025); FixNH sets

@@ -15,7 +15,7 @@ from . import analysis as an
 
 __all__ = ["plot_tml_distributions", "plot_slice_map", "plot_strain_time", "plot_hysteresis",
            "plot_correlation_vs_lag", "plot_joint_q6_w6", "plot_sij_histogram",
-           "plot_propensity", "plot_chemical_sro", "plot_msd_fit"]
+           "plot_propensity", "plot_chemical_sro", "plot_msd_fit", "plot_anisotropic_pdf"]
 
 
 def _plt():
@@ -204,4 +204,33 @@ def plot_msd_fit(curves, path, fits=None, scale_by_T=None, title=None):
     ax.set_xlabel("t")
     ax.set_ylabel("MSD / T" if scale_by_T else "MSD")
     ax.legend(fontsize=8)
+    return _save(fig, path, title)
+
+
+def plot_anisotropic_pdf(r, g0, g2, fit, path, title=None):
+    """The paper's Fig. 1 (Wang et al. 2022): g0 (top); the measured g2 (load minus
+    reference) with its affine prediction from g0, eq. 2 with the fitted ε∞ (red dashes),
+    and the first-shell peaks A1, A2 (bottom).  The last two bins are not drawn.
+
+    ``fit`` is the :func:`amorph.analysis.nonaffine_strain_ratio` result for these data.
+    """
+    plt = _plt()
+    # without the last two bins (incomplete with spline binning, as in the fit)
+    n = max(1, len(r) - 2)
+    r = np.asarray(r, dtype=float)[:n]
+    g0 = np.asarray(g0, dtype=float)[:n]
+    g2 = np.asarray(g2, dtype=float)[:n]
+    fig, (a0, a2) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
+    a0.plot(r, g0, "k-", lw=1.2)
+    a0.set_ylabel("$g_0^0(r)$")
+    pred = an.affine_g2(r, g0, fit.eps_inf, fit.nu)
+    a2.axhline(0.0, color="0.6", lw=0.8)
+    a2.plot(r, g2, "b-", lw=1.0, label="$g_2^0(r)$ (load - reference)")
+    a2.plot(r, pred, "r--", lw=1.2, label=f"affine, eq. 2, $\\varepsilon_\\infty$ = {fit.eps_inf:.4f}")
+    a2.plot([fit.r1, fit.r2], [fit.A1, fit.A2], "go", ms=5,
+            label=f"$A_1, A_2$: $\\Delta\\varepsilon_R/\\varepsilon_\\infty$ = {fit.ratio:.3f}")
+    a2.axvspan(*fit.fit_range, color="0.93", zorder=0)
+    a2.set_xlabel("r (Å)")
+    a2.set_ylabel("$g_2^0(r)$")
+    a2.legend(fontsize=8, loc="upper right")
     return _save(fig, path, title)
