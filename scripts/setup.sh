@@ -48,7 +48,7 @@ APT_PACKAGES=(
   build-essential cmake ccache pkg-config xz-utils dpkg-dev ca-certificates
   libopenmpi-dev openmpi-bin voro++-dev libnanoflann-dev libgtest-dev libgmock-dev
   python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib python3-pytest
-  python3-sympy python3-sphinx python3-setuptools python3-venv
+  python3-sympy python3-sphinx python3-setuptools python3-venv clang-format
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) for: $*"; fi; }

@@ -47,8 +47,7 @@ class StyleArgs {
       lmp_->error->all(FLERR, "{}: {} expects an integer, got '{}'", style_, kw, s ? s : "");
     errno = 0;
     (void) std::strtoll(s, nullptr, 10);
-    if (errno == ERANGE)
-      lmp_->error->all(FLERR, "{}: {} = {} is out of range", style_, kw, s);
+    if (errno == ERANGE) lmp_->error->all(FLERR, "{}: {} = {} is out of range", style_, kw, s);
     return LAMMPS_NS::utils::bnumeric(FLERR, s, false, lmp_);
   }
 

@@ -68,10 +68,13 @@ inline int consumed_compute_modify_args(char **arg, int n, int dynamic_user)
 #include <utility>
 
 namespace AMORPH_NS {
-template <typename T, typename = void> struct has_find_type : std::false_type {};
+template <typename T, typename = void> struct has_find_type : std::false_type {
+};
 template <typename T>
-struct has_find_type<T, std::void_t<decltype(std::declval<const T &>().find_type(std::string(), 0))>>
-    : std::true_type {};
+struct has_find_type<T,
+                     std::void_t<decltype(std::declval<const T &>().find_type(std::string(), 0))>> :
+    std::true_type {
+};
 
 template <typename T> inline int find_type_label(const T *lmap, const std::string &s, int mode)
 {
@@ -91,10 +94,13 @@ template <typename T> inline int find_type_label(const T *lmap, const std::strin
 
 namespace AMORPH_NS {
 
-template <typename T, typename = void> struct has_thermo_modify_colname : std::false_type {};
+template <typename T, typename = void> struct has_thermo_modify_colname : std::false_type {
+};
 template <typename T>
-struct has_thermo_modify_colname<T, std::void_t<decltype(std::declval<T &>().thermo_modify_colname)>>
-    : std::true_type {};
+struct has_thermo_modify_colname<T,
+                                 std::void_t<decltype(std::declval<T &>().thermo_modify_colname)>> :
+    std::true_type {
+};
 
 template <typename T> inline void set_thermo_modify_colname(T *fix, int flag)
 {

@@ -43,7 +43,8 @@ inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp)
   if (domain->triclinic) {
     // borders works in fractional coordinates; the owned atoms get theirs back exactly
     keep.resize(3 * (std::size_t) nlocal);
-    for (int i = 0; i < nlocal; ++i) std::copy(atom->x[i], atom->x[i] + 3, &keep[3 * (std::size_t) i]);
+    for (int i = 0; i < nlocal; ++i)
+      std::copy(atom->x[i], atom->x[i] + 3, &keep[3 * (std::size_t) i]);
     domain->x2lamda(nlocal);
   }
   // as Comm::exchange() before Comm::borders(): drop the old ghosts (borders would
@@ -55,7 +56,8 @@ inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp)
   lmp->comm->borders();
   if (domain->triclinic) {
     domain->lamda2x(atom->nlocal + atom->nghost);
-    for (int i = 0; i < nlocal; ++i) std::copy(&keep[3 * (std::size_t) i], &keep[3 * (std::size_t) i] + 3, atom->x[i]);
+    for (int i = 0; i < nlocal; ++i)
+      std::copy(&keep[3 * (std::size_t) i], &keep[3 * (std::size_t) i] + 3, atom->x[i]);
   }
 }
 

@@ -33,17 +33,17 @@ extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
   plugin.author = "AMORPH developers";
   plugin.handle = handle;
 
-#define AMORPH_Compute_STYLE(NAME, CLASS)                                   \
-  plugin.style = "compute";                                                 \
-  plugin.name = NAME;                                                       \
-  plugin.info = "AMORPH " AMORPH_VERSION " compute style " NAME;            \
-  plugin.creator.v2 = (lammpsplugin_factory2 *) &create_compute<CLASS>;     \
+#define AMORPH_Compute_STYLE(NAME, CLASS)                               \
+  plugin.style = "compute";                                             \
+  plugin.name = NAME;                                                   \
+  plugin.info = "AMORPH " AMORPH_VERSION " compute style " NAME;        \
+  plugin.creator.v2 = (lammpsplugin_factory2 *) &create_compute<CLASS>; \
   (*reg)(&plugin, lmp);
-#define AMORPH_Fix_STYLE(NAME, CLASS)                                       \
-  plugin.style = "fix";                                                     \
-  plugin.name = NAME;                                                       \
-  plugin.info = "AMORPH " AMORPH_VERSION " fix style " NAME;                \
-  plugin.creator.v2 = (lammpsplugin_factory2 *) &create_fix<CLASS>;         \
+#define AMORPH_Fix_STYLE(NAME, CLASS)                               \
+  plugin.style = "fix";                                             \
+  plugin.name = NAME;                                               \
+  plugin.info = "AMORPH " AMORPH_VERSION " fix style " NAME;        \
+  plugin.creator.v2 = (lammpsplugin_factory2 *) &create_fix<CLASS>; \
   (*reg)(&plugin, lmp);
 
   AMORPH_STYLE_TABLE

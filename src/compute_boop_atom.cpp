@@ -57,10 +57,9 @@ static const char cite_boop[] =
 /* ---------------------------------------------------------------------- */
 
 ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
-    Compute(lmp, narg, arg), cutoff(0.0), cutsq(0.0), mode(NEIGH_CUTOFF), nnn(0),
-    voro_area(0), qflag(1), wflag(0), whflag(1), qbarflag(1), wbarflag(1), bondflag(1), bond_l(6),
-    bond_slot(-1), bond_threshold(0.7), nhalf(0), nmax(0), boop(nullptr), qlm(nullptr),
-    nsann_failed(0)
+    Compute(lmp, narg, arg), cutoff(0.0), cutsq(0.0), mode(NEIGH_CUTOFF), nnn(0), voro_area(0),
+    qflag(1), wflag(0), whflag(1), qbarflag(1), wbarflag(1), bondflag(1), bond_l(6), bond_slot(-1),
+    bond_threshold(0.7), nhalf(0), nmax(0), boop(nullptr), qlm(nullptr), nsann_failed(0)
 {
   if (lmp->citeme) lmp->citeme->add(cite_boop);
 
@@ -118,8 +117,10 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       const std::string v = arg[iarg + 1];
       if (v == "area" || args.logical("voronoi", v.c_str())) {
 #ifndef AMORPH_HAVE_VORO
-        error->all(FLERR, "{}: keyword voronoi needs voro++, but AMORPH was built without it "
-                   "(install voro++, e.g. Debian voro++-dev, and rebuild)", style);
+        error->all(FLERR,
+                   "{}: keyword voronoi needs voro++, but AMORPH was built without it "
+                   "(install voro++, e.g. Debian voro++-dev, and rebuild)",
+                   style);
 #endif
         mode = NEIGH_VORONOI;
         voro_area = (v == "area") ? 1 : 0;
@@ -302,8 +303,10 @@ void ComputeBoopAtom::compute_peratom()
   // a compute defined after the last run and read at once (e.g. by the Python module) has
   // not been initialised: its cutoff is unknown
   if (!(cutsq > 0.0))
-    error->all(FLERR, "Compute boop/atom {} was not initialised: run 0 (or a run) after "
-               "defining it", id);
+    error->all(FLERR,
+               "Compute boop/atom {} was not initialised: run 0 (or a run) after "
+               "defining it",
+               id);
   AMORPH::current_ghosts(lmp);
   if (atom->nmax > nmax) {
     memory->destroy(boop);
@@ -439,42 +442,42 @@ void ComputeBoopAtom::voronoi_neighbors()
   bigint nwall = 0;
   // a rank without local atoms computes no cells but joins the reduction below
   if (nlocal > 0) {
-  double lo[3], hi[3];
-  for (int d = 0; d < 3; ++d) lo[d] = hi[d] = x[0][d];
-  for (int i = 1; i < nall; ++i)
+    double lo[3], hi[3];
+    for (int d = 0; d < 3; ++d) lo[d] = hi[d] = x[0][d];
+    for (int i = 1; i < nall; ++i)
+      for (int d = 0; d < 3; ++d) {
+        lo[d] = std::min(lo[d], x[i][d]);
+        hi[d] = std::max(hi[d], x[i][d]);
+      }
+    // about 5 particles per voro++ block
+    double vol = 1.0;
     for (int d = 0; d < 3; ++d) {
-      lo[d] = std::min(lo[d], x[i][d]);
-      hi[d] = std::max(hi[d], x[i][d]);
+      const double pad = 1e-6 * (hi[d] - lo[d]) + 1e-10;
+      lo[d] -= pad;
+      hi[d] += pad;
+      vol *= hi[d] - lo[d];
     }
-  // about 5 particles per voro++ block
-  double vol = 1.0;
-  for (int d = 0; d < 3; ++d) {
-    const double pad = 1e-6 * (hi[d] - lo[d]) + 1e-10;
-    lo[d] -= pad;
-    hi[d] += pad;
-    vol *= hi[d] - lo[d];
-  }
-  const double block = cbrt(5.0 * vol / nall);
-  int nb[3];
-  for (int d = 0; d < 3; ++d) nb[d] = std::max(1, (int) ((hi[d] - lo[d]) / block));
-  voro::container con(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2], nb[0], nb[1], nb[2], false,
-                      false, false, 8);
-  for (int i = 0; i < nall; ++i) con.put(i, x[i][0], x[i][1], x[i][2]);
+    const double block = cbrt(5.0 * vol / nall);
+    int nb[3];
+    for (int d = 0; d < 3; ++d) nb[d] = std::max(1, (int) ((hi[d] - lo[d]) / block));
+    voro::container con(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2], nb[0], nb[1], nb[2], false, false,
+                        false, 8);
+    for (int i = 0; i < nall; ++i) con.put(i, x[i][0], x[i][1], x[i][2]);
 
-  voro::c_loop_all cl(con);
-  voro::voronoicell_neighbor c;
-  if (cl.start()) do {
-      const int i = cl.pid();
-      if (i >= nlocal) continue;
-      if (!con.compute_cell(c, cl)) continue;
-      c.neighbors(cellnb[i]);
-      c.face_areas(cellarea[i]);
-      for (int j : cellnb[i])
-        if (j < 0) {
-          ++nwall;
-          break;
-        }
-    } while (cl.inc());
+    voro::c_loop_all cl(con);
+    voro::voronoicell_neighbor c;
+    if (cl.start()) do {
+        const int i = cl.pid();
+        if (i >= nlocal) continue;
+        if (!con.compute_cell(c, cl)) continue;
+        c.neighbors(cellnb[i]);
+        c.face_areas(cellarea[i]);
+        for (int j : cellnb[i])
+          if (j < 0) {
+            ++nwall;
+            break;
+          }
+      } while (cl.inc());
   }
   bigint all;
   MPI_Allreduce(&nwall, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);

@@ -16,8 +16,8 @@ ComputeStyle(boop/atom,ComputeBoopAtom);
 #ifndef AMORPH_COMPUTE_BOOP_ATOM_H
 #define AMORPH_COMPUTE_BOOP_ATOM_H
 
-#include "compute.h"
 #include "cell_list.h"
+#include "compute.h"
 
 #include <memory>
 #include <vector>
@@ -45,10 +45,10 @@ class ComputeBoopAtom : public Compute {
 
  private:
   std::vector<int> degrees;
-  double cutoff;        // user cutoff (0: pair cutoff)
+  double cutoff;    // user cutoff (0: pair cutoff)
   double cutsq;
   int mode, nnn;
-  int voro_area;        // voronoi: weight bonds by face area (Mickel et al. 2013)
+  int voro_area;    // voronoi: weight bonds by face area (Mickel et al. 2013)
   int qflag, wflag, whflag, qbarflag, wbarflag, bondflag;
   int bond_l, bond_slot;
   double bond_threshold;
@@ -57,11 +57,11 @@ class ComputeBoopAtom : public Compute {
 
   std::unique_ptr<AMORPH::boop::SphericalHarmonics> ylm;
   std::vector<std::unique_ptr<AMORPH::boop::Wigner3jTable>> w3j;    // one per degree
-  int nhalf;            // q_lm values (m >= 0) per atom; stored as re[nhalf], im[nhalf]
+  int nhalf;    // q_lm values (m >= 0) per atom; stored as re[nhalf], im[nhalf]
 
   int nmax;
-  double **boop;        // per-atom output array
-  double **qlm;         // per-atom q_lm (local + ghost), 2*nhalf values
+  double **boop;    // per-atom output array
+  double **qlm;     // per-atom q_lm (local + ghost), 2*nhalf values
   // neighbours chosen for each local atom (CSR), needed by averaging and s(i,j)
   std::vector<int> nb_first, nb_num, nb_list;
   // scratch for the candidate neighbours of one atom

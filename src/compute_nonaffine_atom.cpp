@@ -76,7 +76,8 @@ static const char REF_STYLE[] = "NONAFFINE/ATOM/REF";
 static const char STYLE[] = "Compute nonaffine/atom";
 
 static const char cite_nonaffine[] =
-    "compute nonaffine/atom (AMORPH): doi:10.1103/PhysRevE.57.7192, doi:10.2320/matertrans.MB200713\n\n"
+    "compute nonaffine/atom (AMORPH): doi:10.1103/PhysRevE.57.7192, "
+    "doi:10.2320/matertrans.MB200713\n\n"
     "@Article{FalkLanger98,\n author = {M. L. Falk and J. S. Langer},\n"
     " title = {Dynamics of Viscoplastic Deformation in Amorphous Solids},\n"
     " journal = {Phys.\\ Rev.~E}, year = 1998, volume = 57, pages = {7192}\n}\n\n"
@@ -104,8 +105,9 @@ static inline void image_of(imageint im, int &xb, int &yb, int &zb)
 ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
     Compute(lmp, narg, arg), cutoff(0.0), cutsq(0.0), reset_mode(RESET_NONE), reset_every(0),
     ivar(-1), lost_mode(LOST_ERROR), defgrad_flag(0), strain_flag(0), col_F(-1), col_strain(-1),
-    store(nullptr), ref(nullptr), frozen_step(-1), nmax(0), out(nullptr), xr(nullptr), bonds_valid(false),
-    bonds_lastcall(-1), bonds_nreset(-1), bonds_nlocal(-1), bonds_nghost(-1), bonds_h0{0, 0, 0, 0, 0, 0}
+    store(nullptr), ref(nullptr), frozen_step(-1), nmax(0), out(nullptr), xr(nullptr),
+    bonds_valid(false), bonds_lastcall(-1), bonds_nreset(-1), bonds_nlocal(-1),
+    bonds_nghost(-1), bonds_h0{0, 0, 0, 0, 0, 0}
 {
   if (lmp->citeme) lmp->citeme->add(cite_nonaffine);
   if (domain->dimension != 3)
@@ -248,8 +250,7 @@ void ComputeNonaffineAtom::init()
 {
   bonds_valid = false;    // a new run: the atoms may have other indices
   find_fixes();
-  if (domain->dimension != 3)
-    error->all(FLERR, "{}: 2d simulations are not supported", STYLE);
+  if (domain->dimension != 3) error->all(FLERR, "{}: 2d simulations are not supported", STYLE);
   const double cutghost = ghost_cutoff();
   if (cutoff + neighbor->skin > cutghost)
     error->all(FLERR,
@@ -304,7 +305,8 @@ void ComputeNonaffineAtom::track_box()
   double *hl = ref->hlast;
   double *h0 = ref->h0;
   if (domain->triclinic) {
-    const AMORPH::box::Flip f = AMORPH::box::detect_flip(h, hl, domain->xperiodic, domain->yperiodic);
+    const AMORPH::box::Flip f =
+        AMORPH::box::detect_flip(h, hl, domain->xperiodic, domain->yperiodic);
     const long p = f.p, n = f.n, m = f.m;
     if (f.any()) {
       h0[4] += p * h0[5] + n * h0[0];    // c0 += p b0 + n a0 (old b0)
@@ -412,7 +414,8 @@ void ComputeNonaffineAtom::resolve_pending_counts()
   NA::invert3(H0, H0inv, 1e-300);
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c)
-      A[3 * r + c] = Hc[3 * r] * H0inv[c] + Hc[3 * r + 1] * H0inv[3 + c] + Hc[3 * r + 2] * H0inv[6 + c];
+      A[3 * r + c] =
+          Hc[3 * r] * H0inv[c] + Hc[3 * r + 1] * H0inv[3 + c] + Hc[3 * r + 2] * H0inv[6 + c];
   double **x = atom->x;
   imageint *image = atom->image;
   if (!per[0] && !per[1] && !per[2]) {
@@ -443,7 +446,8 @@ void ComputeNonaffineAtom::resolve_pending_counts()
       if (NA::invert3(S, Sinv))
         for (int r = 0; r < 3; ++r)
           for (int c = 0; c < 3; ++c)
-            A[3 * r + c] = C[3 * r] * Sinv[c] + C[3 * r + 1] * Sinv[3 + c] + C[3 * r + 2] * Sinv[6 + c];
+            A[3 * r + c] =
+                C[3 * r] * Sinv[c] + C[3 * r + 1] * Sinv[3 + c] + C[3 * r + 2] * Sinv[6 + c];
     }
   }
   double AtA[9], ev[3], evec[9];
@@ -462,7 +466,8 @@ void ComputeNonaffineAtom::resolve_pending_counts()
     double X[3];
     domain->unmap(x[i], image[i], X);
     for (int d = 0; d < 3; ++d) {
-      const double v = X[d] - (A[3 * d] * x0[i][0] + A[3 * d + 1] * x0[i][1] + A[3 * d + 2] * x0[i][2]);
+      const double v =
+          X[d] - (A[3 * d] * x0[i][0] + A[3 * d + 1] * x0[i][1] + A[3 * d + 2] * x0[i][2]);
       vmin[d] = std::min(vmin[d], v);
       vmax[d] = std::max(vmax[d], v);
     }
@@ -486,7 +491,9 @@ void ComputeNonaffineAtom::resolve_pending_counts()
   for (int i = 0; i < nlocal; ++i) {
     if (!(mask[i] & groupbit) || x0[i][3] >= 0.0) continue;
     int cnt = 0;
-    cells.for_each_neighbor(i, [&](int, double, double, double, double) { ++cnt; });
+    cells.for_each_neighbor(i, [&](int, double, double, double, double) {
+      ++cnt;
+    });
     x0[i][3] = cnt;
   }
 }
@@ -702,7 +709,8 @@ double ComputeNonaffineAtom::memory_usage()
   double bytes = (double) nmax * size_peratom_cols * sizeof(double);
   bytes += (double) nmax * 3 * sizeof(double);
   bytes += cells.memory_usage();
-  bytes += (double) (bond_atom.capacity() + bond_first.capacity() + bond_j.capacity()) * sizeof(int);
+  bytes +=
+      (double) (bond_atom.capacity() + bond_first.capacity() + bond_j.capacity()) * sizeof(int);
   bytes += (double) bond_d0.capacity() * sizeof(double);
   return bytes;
 }

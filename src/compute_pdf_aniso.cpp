@@ -50,8 +50,8 @@ static const std::string STYLE = "Compute pdf/aniso";
 /* ---------------------------------------------------------------------- */
 
 ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
-    Compute(lmp, narg, arg), nbin(0), axis(2), npairs(0), nset(1), ncol_set(4), rc(0.0),
-    affine(0), spline(0), aff_eps(0.0), aff_nu(0.0), initialised(false)
+    Compute(lmp, narg, arg), nbin(0), axis(2), npairs(0), nset(1), ncol_set(4), rc(0.0), affine(0),
+    spline(0), aff_eps(0.0), aff_nu(0.0), initialised(false)
 {
   if (lmp->citeme) lmp->citeme->add(cite_pdf);
   const AMORPH::StyleArgs args(lmp, STYLE);
@@ -94,10 +94,11 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
                    ntypes);
       lo = hi = t;
     } else {
-      const bool label = atom->labelmapflag && AMORPH_NS::find_type_label(atom->lmap, s, Atom::ATOM) >= 0;
+      const bool label =
+          atom->labelmapflag && AMORPH_NS::find_type_label(atom->lmap, s, Atom::ATOM) >= 0;
       if (!label && !strchr(s, '*'))
-        error->all(FLERR, "{}: '{}' is neither an atom type (in type pair {}) nor a keyword",
-                   STYLE, s, k + 1);
+        error->all(FLERR, "{}: '{}' is neither an atom type (in type pair {}) nor a keyword", STYLE,
+                   s, k + 1);
       utils::bounds_typelabel(FLERR, s, 1, ntypes, lo, hi, lmp, Atom::ATOM);
       if (lo < 1 || hi > ntypes || lo > hi)
         error->all(FLERR, "{}: bad type '{}' in type pair {}", STYLE, s, k + 1);
@@ -166,8 +167,8 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
   nset = npairs + 1;
   ncol_set = affine ? 5 : 4;
   try {
-    hist = std::make_unique<AnisoHistogram>(nbin, rc, nset, affine != 0, aff_eps, aff_nu,
-                                            spline != 0);
+    hist =
+        std::make_unique<AnisoHistogram>(nbin, rc, nset, affine != 0, aff_eps, aff_nu, spline != 0);
   } catch (std::exception &e) {
     error->all(FLERR, "{}: {}", STYLE, e.what());
   }

@@ -178,7 +178,9 @@ struct FixAcoustic::Settings {
     auto need = [&](int n, const char *what) {
       if (iarg + n > narg) utils::missing_cmd_args(FLERR, style + " " + what, error);
     };
-    auto num = [&](int k) { return args.number(wname, arg[iarg + k]); };
+    auto num = [&](int k) {
+      return args.number(wname, arg[iarg + k]);
+    };
     try {
       if (wname == "sine") {
         need(4, "sine");
@@ -317,9 +319,9 @@ FixAcoustic::FixAcoustic(LAMMPS *lmp, int narg, char **arg) :
 FixAcoustic::FixAcoustic(LAMMPS *lmp, Settings &&s) :
     FixNH(lmp, s.nharg, s.ptr.data()), axis(s.axis), control(s.control), wkind(s.kind),
     wave(std::make_unique<Waveform>(s.wave)), varname(s.varname), ivar(-1), period(s.period),
-    p_lat(s.p_lat), fp(nullptr), started(0), step_base(0), t_base(0.0), dt_clock(0.0),
-    length0(0.0), tgt_now(0.0), tgt_next(0.0), tgt_half(0.0), nremap(0), eps_cur(0.0),
-    sig_cur(0.0), need_first_sample(1), cycle(0), counting(0), last(nullptr)
+    p_lat(s.p_lat), fp(nullptr), started(0), step_base(0), t_base(0.0), dt_clock(0.0), length0(0.0),
+    tgt_now(0.0), tgt_next(0.0), tgt_half(0.0), nremap(0), eps_cur(0.0), sig_cur(0.0),
+    need_first_sample(1), cycle(0), counting(0), last(nullptr)
 {
   if (!tstat_flag || !pstat_flag) error->all(FLERR, "Fix acoustic: internal setup of FixNH failed");
 
@@ -365,11 +367,11 @@ FixAcoustic::FixAcoustic(LAMMPS *lmp, Settings &&s) :
     if (!fp)
       error->one(FLERR, "Fix acoustic: cannot open file {}: {}", s.file, utils::getsyserror());
     utils::print(fp,
-               "# fix acoustic {}: one line per completed cycle (stress in pressure units, "
-               "tensile > 0; angles in radians)\n"
-               "# cycle t_start eps0 sig0 delta E_storage E_loss tan_delta W_loop W_fit "
-               "eps_phase sig_phase eps_mean sig_mean valid nsamples\n",
-               id);
+                 "# fix acoustic {}: one line per completed cycle (stress in pressure units, "
+                 "tensile > 0; angles in radians)\n"
+                 "# cycle t_start eps0 sig0 delta E_storage E_loss tan_delta W_loop W_fit "
+                 "eps_phase sig_phase eps_mean sig_mean valid nsamples\n",
+                 id);
     fflush(fp);
   }
 }
@@ -392,7 +394,8 @@ void FixAcoustic::init()
   if (utils::strmatch(update->integrate_style, "^respa"))
     error->all(FLERR, "Fix acoustic does not support run_style respa");
   if (domain->triclinic)
-    error->all(FLERR, "Fix acoustic requires an orthogonal simulation box (see the fix "
+    error->all(FLERR,
+               "Fix acoustic requires an orthogonal simulation box (see the fix "
                "acoustic doc page, Restrictions)");
   if (control == STRAIN && !rfix.empty())
     error->all(FLERR, "Fix acoustic: strain control does not support rigid bodies");

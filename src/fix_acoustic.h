@@ -65,9 +65,9 @@ class FixAcoustic : public FixNH {
   std::unique_ptr<AMORPH::dma::Waveform> wave;
   std::string varname;
   int ivar;
-  double period;     // loading period (0: aperiodic, no DMA)
-  double p_lat;      // pressure on the two other axes
-  FILE *fp;          // per-cycle DMA file (rank 0)
+  double period;    // loading period (0: aperiodic, no DMA)
+  double p_lat;     // pressure on the two other axes
+  FILE *fp;         // per-cycle DMA file (rank 0)
 
   // loading clock: t(step) = t_base + (step - step_base) * dt_clock
   int started;
@@ -82,9 +82,9 @@ class FixAcoustic : public FixNH {
   // cycle accounting and DMA
   std::unique_ptr<AMORPH::dma::DMAAccumulator> acc;
   int need_first_sample;
-  bigint cycle;      // index of the running cycle = completed cycles
-  int counting;      // 1 while cycles are analysed
-  double *last;      // results of the last completed cycle
+  bigint cycle;    // index of the running cycle = completed cycles
+  int counting;    // 1 while cycles are analysed
+  double *last;    // results of the last completed cycle
 
   double time_of(bigint step) const;
   double target_at(double t);

@@ -15,11 +15,11 @@
 
 using namespace LAMMPS_NS;
 
-FixNonaffineAtomRef::FixNonaffineAtomRef(LAMMPS *lmp, int narg, char **arg) :
-    Fix(lmp, narg, arg)
+FixNonaffineAtomRef::FixNonaffineAtomRef(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg)
 {
   if (narg != 4)
-    error->all(FLERR, "Illegal fix NONAFFINE/ATOM/REF command: it is internal to "
+    error->all(FLERR,
+               "Illegal fix NONAFFINE/ATOM/REF command: it is internal to "
                "compute nonaffine/atom");
   cid = arg[3];
   restart_global = 1;

@@ -74,9 +74,9 @@ static const char cite_tml[] =
 
 // keywords that end a list argument (lags ..., model features ...)
 static const std::set<std::string> KEYWORDS = {
-    "temp",  "lags", "every",     "start",    "nwindows", "train",    "format",
-    "label", "model", "savemodel", "k",       "threshold", "floor",  "features",
-    "threads", "classify", "affine", "origins", "check"};
+    "temp",    "lags",     "every",     "start",   "nwindows",  "train", "format",
+    "label",   "model",    "savemodel", "k",       "threshold", "floor", "features",
+    "threads", "classify", "affine",    "origins", "check"};
 
 /* ---------------------------------------------------------------------- */
 
@@ -85,10 +85,10 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     temp_const(0.0), label(0.0), label_given(0), threshold(0.0), threshold_given(0),
     dr2_floor(TML::DEFAULT_DR2_FLOOR), floor_given(0), features_flag(-1), affine_remove(1),
     nthreads(1), norigins(1), origin_dt(0.0), origin_steps(0), kneigh(0),
-    check_per_class((bigint) AMORPH::tml::DEFAULT_CHECK_PER_CLASS),
-    dt_defined(0.0), train_binary(0), slot_cols(0), hist_cols(0), out_cols(0), hist(nullptr),
-    out(nullptr), windows_started(0), windows_done(0), last_processed(-1), next_event(-1),
-    g_start(-1.0), g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
+    check_per_class((bigint) AMORPH::tml::DEFAULT_CHECK_PER_CLASS), dt_defined(0.0),
+    train_binary(0), slot_cols(0), hist_cols(0), out_cols(0), hist(nullptr), out(nullptr),
+    windows_started(0), windows_done(0), last_processed(-1), next_event(-1), g_start(-1.0),
+    g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
 {
   if (lmp->citeme) lmp->citeme->add(cite_tml);
   if (narg < 5) utils::missing_cmd_args(FLERR, "fix tml", error);
@@ -154,7 +154,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     } else if (kw == "every") {
       need(iarg, 1, "every");
       every = args.big("every", arg[iarg + 1]);
-      if (every <= 0) error->all(FLERR, "{}: every must be > 0 steps, got {}", STYLE, arg[iarg + 1]);
+      if (every <= 0)
+        error->all(FLERR, "{}: every must be > 0 steps, got {}", STYLE, arg[iarg + 1]);
       every_given = 1;
       iarg += 2;
     } else if (kw == "start") {
@@ -235,7 +236,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
       need(iarg, 1, "check");
       check_per_class = args.big("check", arg[iarg + 1]);
       if (check_per_class < 0)
-        error->all(FLERR, "{}: check must be >= 0 instances per class, got {}", STYLE, arg[iarg + 1]);
+        error->all(FLERR, "{}: check must be >= 0 instances per class, got {}", STYLE,
+                   arg[iarg + 1]);
       iarg += 2;
     } else if (kw == "origins") {
       need(iarg, 2, "origins");
@@ -312,10 +314,13 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   // ---- default lags: 0.2 ... 200 ps (1-2-5 steps), converted to the unit style
   if (lags.empty()) {
     if (strcmp(update->unit_style, "lj") == 0)
-      error->all(FLERR, "{}: unit style lj has no physical time unit: give the lag times with "
-                 "'lags dt1 dt2 ...'", STYLE);
+      error->all(FLERR,
+                 "{}: unit style lj has no physical time unit: give the lag times with "
+                 "'lags dt1 dt2 ...'",
+                 STYLE);
     const double ps = 1000.0 * force->femtosecond;
-    for (double v : {0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0}) lags.push_back(v * ps);
+    for (double v : {0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0})
+      lags.push_back(v * ps);
   }
   try {
     recording().validate();
@@ -332,8 +337,10 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   if (!every_given) every = L;
   const bigint nw = (L + every - 1) / every;
   if (nw > 1000)
-    error->all(FLERR, "{}: every {} with a longest lag of {} steps needs {} simultaneous windows "
-               "(at most 1000)", STYLE, every, L, nw);
+    error->all(FLERR,
+               "{}: every {} with a longest lag of {} steps needs {} simultaneous windows "
+               "(at most 1000)",
+               STYLE, every, L, nw);
   nwin = (int) nw;
   if (features_flag < 0) features_flag = model ? 0 : 1;
 
@@ -346,8 +353,9 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   // ---- training output (rank 0)
   if (!train_file.empty()) {
     rank0_try("cannot open the training feature file", [&]() {
-      writer = std::make_unique<TML::FeatureWriter>(
-          train_file, recording(), train_binary ? TML::FeatureFormat::Binary : TML::FeatureFormat::Text);
+      writer = std::make_unique<TML::FeatureWriter>(train_file, recording(),
+                                                    train_binary ? TML::FeatureFormat::Binary
+                                                                 : TML::FeatureFormat::Text);
     });
   }
 
@@ -471,7 +479,8 @@ TML::Metadata FixTML::recording() const
 void FixTML::check_recording(const TML::Metadata &trained, const std::string &what)
 {
   try {
-    for (const std::string &w : TML::check_recording(trained, recording().affine, (std::uint32_t) norigins, what))
+    for (const std::string &w :
+         TML::check_recording(trained, recording().affine, (std::uint32_t) norigins, what))
       if (comm->me == 0) error->warning(FLERR, "{} {}: {}", STYLE, id, w);
   } catch (std::exception &e) {
     error->all(FLERR, "{} {}: {}", STYLE, id, e.what());
@@ -493,9 +502,9 @@ void FixTML::parse_model(const std::vector<std::string> &files, int from_feature
       TML::Model m(all.metadata(), all.labels(), all.features(), (std::uint32_t) kd);
       bytes = m.to_bytes();
       if (!save.empty()) m.save(save);
-      utils::logmesg(lmp, "{}: model of {} instances x {} features built from {} feature file(s){}\n",
-                     STYLE, m.size(), m.dim(), files.size(),
-                     save.empty() ? std::string() : ", saved to " + save);
+      utils::logmesg(
+          lmp, "{}: model of {} instances x {} features built from {} feature file(s){}\n", STYLE,
+          m.size(), m.dim(), files.size(), save.empty() ? std::string() : ", saved to " + save);
     });
   } else {
     source = "T_ML model file '" + files[0] + "'";
@@ -508,7 +517,8 @@ void FixTML::parse_model(const std::vector<std::string> &files, int from_feature
   }
   bcast_bytes(bytes, world);
   try {
-    model = std::make_unique<TML::Model>(TML::Model::from_bytes(bytes.data(), bytes.size(), source));
+    model =
+        std::make_unique<TML::Model>(TML::Model::from_bytes(bytes.data(), bytes.size(), source));
   } catch (std::exception &e) {
     error->all(FLERR, "{}: bad model: {}", STYLE, e.what());
   }
@@ -528,9 +538,8 @@ void FixTML::report_model_check()
     return;
   }
   try {
-    const TML::ModelCheck mc =
-        TML::check_model(*model, kneigh, (std::size_t) check_per_class, TML::DEFAULT_MIN_AUC,
-                         (unsigned) nthreads);
+    const TML::ModelCheck mc = TML::check_model(*model, kneigh, (std::size_t) check_per_class,
+                                                TML::DEFAULT_MIN_AUC, (unsigned) nthreads);
     utils::logmesg(lmp, "{} {}: {}", STYLE, id, mc.summary());
     for (const std::string &w : mc.warnings()) error->warning(FLERR, "{} {}: {}", STYLE, id, w);
   } catch (std::exception &e) {
@@ -602,7 +611,8 @@ void FixTML::classify_file(const std::string &qfile, const std::string &ofile)
     utils::logmesg(lmp,
                    "{}: classified {} rows of {} in {:.6f} s ({:.1f} rows/s; k = {}, {} thread(s) "
                    "x {} rank(s)) -> {}\n",
-                   STYLE, n, qfile, tmax, tmax > 0 ? n / tmax : 0.0, kneigh, nthreads, nprocs, ofile);
+                   STYLE, n, qfile, tmax, tmax > 0 ? n / tmax : 0.0, kneigh, nthreads, nprocs,
+                   ofile);
 }
 
 /* ----------------------------------------------------------------------
@@ -619,8 +629,10 @@ void FixTML::check_timestep(const char *when)
     const double r = t / dt;
     const bigint s = (bigint) std::llround(r);
     if (s < 1 || std::fabs(s * dt - t) > 1.0e-6 * t)
-      error->all(FLERR, "{}: {} {} is not a multiple of the timestep {} ({}/dt = {}); choose "
-                 "times that are whole numbers of steps", STYLE, what, t, dt, what, r);
+      error->all(FLERR,
+                 "{}: {} {} is not a multiple of the timestep {} ({}/dt = {}); choose "
+                 "times that are whole numbers of steps",
+                 STYLE, what, t, dt, what, r);
     return s;
   };
   std::vector<bigint> steps;
@@ -633,8 +645,10 @@ void FixTML::check_timestep(const char *when)
   }
   const bigint osteps = norigins > 1 ? whole_steps(origin_dt, "origins spacing") : 0;
   if (!lag_steps.empty() && (steps != lag_steps || osteps != origin_steps))
-    error->all(FLERR, "{}: the timestep changed from {} (when the fix was {}) to {}: the lags would "
-               "change; define the fix after the timestep command", STYLE, dt_defined, when, dt);
+    error->all(FLERR,
+               "{}: the timestep changed from {} (when the fix was {}) to {}: the lags would "
+               "change; define the fix after the timestep command",
+               STYLE, dt_defined, when, dt);
   lag_steps = steps;
   origin_steps = osteps;
 }
@@ -742,7 +756,8 @@ void FixTML::track_box(bool frame_needed)
   if (domain->triclinic) cbox.update(domain->h, domain->xperiodic, domain->yperiodic);
   if (!frame_needed) return;
   bool shrink[3];
-  for (int d = 0; d < 3; ++d) shrink[d] = domain->boundary[d][0] >= 2 || domain->boundary[d][1] >= 2;
+  for (int d = 0; d < 3; ++d)
+    shrink[d] = domain->boundary[d][0] >= 2 || domain->boundary[d][1] >= 2;
   double hc[6];
   for (int k = 0; k < 6; ++k) hc[k] = domain->triclinic ? cbox.hc()[k] : domain->h[k];
   try {
@@ -963,7 +978,8 @@ void FixTML::complete_window(int s)
     std::vector<double> rows((std::size_t) n * (d + 1));
     for (int q = 0; q < n; ++q) {
       rows[(std::size_t) q * (d + 1)] = (double) tag[which[q]];
-      std::copy(&F[(std::size_t) q * d], &F[(std::size_t) q * d] + d, &rows[(std::size_t) q * (d + 1) + 1]);
+      std::copy(&F[(std::size_t) q * d], &F[(std::size_t) q * d] + d,
+                &rows[(std::size_t) q * (d + 1) + 1]);
     }
     write_training(rows, n, label_given ? label : T);
   }
@@ -991,7 +1007,7 @@ void FixTML::write_training(const std::vector<double> &rows, int nrows, double l
     for (int p = 1; p < nprocs; ++p) {
       // chunks of at most INT_MAX / w rows
       std::size_t left = (std::size_t) counts[p];
-      const std::size_t chunk = (std::size_t) (INT_MAX / w);
+      const std::size_t chunk = (std::size_t)(INT_MAX / w);
       while (left > 0) {
         const std::size_t m = std::min(left, chunk);
         MPI_Recv(all.data() + off, (int) (m * w), MPI_DOUBLE, p, 0, world, MPI_STATUS_IGNORE);
@@ -1001,7 +1017,7 @@ void FixTML::write_training(const std::vector<double> &rows, int nrows, double l
     }
   } else {
     std::size_t left = (std::size_t) nrows, off = 0;
-    const std::size_t chunk = (std::size_t) (INT_MAX / w);
+    const std::size_t chunk = (std::size_t)(INT_MAX / w);
     while (left > 0) {
       const std::size_t m = std::min(left, chunk);
       MPI_Send(rows.data() + off, (int) (m * w), MPI_DOUBLE, 0, 0, world);
@@ -1013,8 +1029,9 @@ void FixTML::write_training(const std::vector<double> &rows, int nrows, double l
     const std::size_t total = all.size() / w;
     std::vector<std::size_t> order(total);
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return all[a * w] < all[b * w]; });
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return all[a * w] < all[b * w];
+    });
     for (std::size_t r : order) writer->write(lab, &all[r * w + 1]);
     writer->flush();
   });
@@ -1099,7 +1116,8 @@ void FixTML::unpack_restart(int nlocal, int nth)
   for (int i = 0; i < nth; ++i) m += static_cast<int>(extra[nlocal][m]);
   const int size = static_cast<int>(extra[nlocal][m]);
   if (size != 1 + hist_cols + out_cols)
-    error->one(FLERR, "{} {}: per-atom restart data of {} values, expected {}: the lags, every or "
+    error->one(FLERR,
+               "{} {}: per-atom restart data of {} values, expected {}: the lags, every or "
                "features settings differ from those of the run that wrote the restart file",
                STYLE, id, size, 1 + hist_cols + out_cols);
   m++;

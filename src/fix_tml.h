@@ -74,24 +74,24 @@ class FixTML : public Fix {
   int nwin;                         // window slots (max. simultaneously active windows)
   int temp_mode;
   double temp_const;
-  std::string temp_id;              // variable name or compute ID
-  double label;                     // training label (label_given)
+  std::string temp_id;    // variable name or compute ID
+  double label;           // training label (label_given)
   int label_given;
   double threshold;
   int threshold_given;
   double dr2_floor;
   int floor_given;
   int features_flag;
-  int affine_remove;    // 1: displacements relative to the box's affine deformation
+  int affine_remove;                  // 1: displacements relative to the box's affine deformation
   AMORPH::box::ContinuousBox cbox;    // the box without its flips (affine_remove)
   AMORPH::box::Frame frame;           // affine frame of the current step (affine_remove)
   int nthreads;
-  int norigins;              // time origins per window (1: the paper's single origin)
-  double origin_dt;          // spacing of the origins (time units)
-  bigint origin_steps;       // ... in steps
+  int norigins;           // time origins per window (1: the paper's single origin)
+  double origin_dt;       // spacing of the origins (time units)
+  bigint origin_steps;    // ... in steps
   unsigned kneigh;
   bigint check_per_class;    // model check: instances per class (0: no check)
-  double dt_defined;                // timestep when the fix was defined
+  double dt_defined;         // timestep when the fix was defined
 
   // ---- training output (rank 0)
   std::string train_file;
@@ -117,10 +117,10 @@ class FixTML : public Fix {
   std::vector<std::vector<std::pair<int, int>>> ev_lags;
 
   // ---- window schedule (global, restart)
-  std::vector<bigint> slot_t0;     // -1: free
-  std::vector<double> slot_tsum;   // sum of temperature samples
+  std::vector<bigint> slot_t0;      // -1: free
+  std::vector<double> slot_tsum;    // sum of temperature samples
   std::vector<int> slot_tcount;
-  std::vector<int> slot_next;      // index of the next event (ev_off) of the window
+  std::vector<int> slot_next;    // index of the next event (ev_off) of the window
   bigint windows_started, windows_done, last_processed, next_event;
 
   // ---- global outputs of the latest completed window

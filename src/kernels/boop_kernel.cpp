@@ -20,54 +20,57 @@
 namespace AMORPH {
 namespace boop {
 
-namespace {
+  namespace {
 
-constexpr double FOUR_PI = 12.566370614359172953850573533118;    // 4 pi
+    constexpr double FOUR_PI = 12.566370614359172953850573533118;    // 4 pi
 
-inline int tri(int l) { return l * (l + 1) / 2; }
+    inline int tri(int l)
+    {
+      return l * (l + 1) / 2;
+    }
 
-// number of entries of the (l,m) triangle for l <= LMAX
-constexpr int NTRI = (LMAX + 1) * (LMAX + 2) / 2;
+    // number of entries of the (l,m) triangle for l <= LMAX
+    constexpr int NTRI = (LMAX + 1) * (LMAX + 2) / 2;
 
-void check_degree(int l, const char *who)
-{
-  if (l < 0 || l > LMAX)
-    throw std::invalid_argument(std::string(who) + ": degree l = " + std::to_string(l) +
-                                " outside 0.." + std::to_string(LMAX));
-}
+    void check_degree(int l, const char *who)
+    {
+      if (l < 0 || l > LMAX)
+        throw std::invalid_argument(std::string(who) + ": degree l = " + std::to_string(l) +
+                                    " outside 0.." + std::to_string(LMAX));
+    }
 
-/* ----------------------------------------------------------------------
+    /* ----------------------------------------------------------------------
    Exact binomial coefficients C(n,k), 0 <= n <= 3*LMAX, from Pascal's
    triangle in int64 (largest C(61,30) ~ 2.3e17 < 2^63).
 ------------------------------------------------------------------------- */
 
-constexpr int NBINOM = 3 * LMAX + 1;
+    constexpr int NBINOM = 3 * LMAX + 1;
 
-struct Binomials {
-  std::int64_t c[NBINOM + 1][NBINOM + 1];
-  Binomials()
-  {
-    for (int n = 0; n <= NBINOM; ++n) {
-      for (int k = 0; k <= NBINOM; ++k) c[n][k] = 0;
-      c[n][0] = 1;
-      for (int k = 1; k <= n; ++k) c[n][k] = c[n - 1][k - 1] + c[n - 1][k];
+    struct Binomials {
+      std::int64_t c[NBINOM + 1][NBINOM + 1];
+      Binomials()
+      {
+        for (int n = 0; n <= NBINOM; ++n) {
+          for (int k = 0; k <= NBINOM; ++k) c[n][k] = 0;
+          c[n][0] = 1;
+          for (int k = 1; k <= n; ++k) c[n][k] = c[n - 1][k - 1] + c[n - 1][k];
+        }
+      }
+      // C(n,k), 0 outside 0 <= k <= n
+      std::int64_t operator()(int n, int k) const
+      {
+        if (n < 0 || k < 0 || k > n) return 0;
+        return c[n][k];
+      }
+    };
+
+    const Binomials &binom()
+    {
+      static const Binomials table;
+      return table;
     }
-  }
-  // C(n,k), 0 outside 0 <= k <= n
-  std::int64_t operator()(int n, int k) const
-  {
-    if (n < 0 || k < 0 || k > n) return 0;
-    return c[n][k];
-  }
-};
 
-const Binomials &binom()
-{
-  static const Binomials table;
-  return table;
-}
-
-/* ----------------------------------------------------------------------
+    /* ----------------------------------------------------------------------
    A set of q_lm of one degree seen as n (re, im) pairs with a stride:
    - half layout: n = l+1 entries m = 0..l, stride 1, the m > 0 entries
      counted twice (they stand for m and -m, which have equal moduli and
@@ -77,60 +80,64 @@ const Binomials &binom()
    sum |q|^2 cannot underflow or overflow (zero only if all q_lm are zero).
 ------------------------------------------------------------------------- */
 
-struct QView {
-  const double *re, *im;
-  int n, stride;
-  bool half;
-  double weight(int i) const { return (half && i > 0) ? 2.0 : 1.0; }
-};
+    struct QView {
+      const double *re, *im;
+      int n, stride;
+      bool half;
+      double weight(int i) const { return (half && i > 0) ? 2.0 : 1.0; }
+    };
 
-QView half_view(int l, const double *re, const double *im) { return {re, im, l + 1, 1, true}; }
+    QView half_view(int l, const double *re, const double *im)
+    {
+      return {re, im, l + 1, 1, true};
+    }
 
-QView full_view(int l, const std::complex<double> *q)
-{
-  const double *d = reinterpret_cast<const double *>(q);
-  return {d, d + 1, 2 * l + 1, 2, false};
-}
+    QView full_view(int l, const std::complex<double> *q)
+    {
+      const double *d = reinterpret_cast<const double *>(q);
+      return {d, d + 1, 2 * l + 1, 2, false};
+    }
 
-double max_abs(const QView &v)
-{
-  double a = 0.0;
-  for (int i = 0; i < v.n; ++i)
-    a = std::max(a, std::max(std::fabs(v.re[i * v.stride]), std::fabs(v.im[i * v.stride])));
-  return a;
-}
+    double max_abs(const QView &v)
+    {
+      double a = 0.0;
+      for (int i = 0; i < v.n; ++i)
+        a = std::max(a, std::max(std::fabs(v.re[i * v.stride]), std::fabs(v.im[i * v.stride])));
+      return a;
+    }
 
-// sum_i weight_i |s q_i|^2
-double sum_sq_scaled(const QView &v, double s)
-{
-  double t = 0.0;
-  for (int i = 0; i < v.n; ++i) {
-    const double x = s * v.re[i * v.stride], y = s * v.im[i * v.stride];
-    t += v.weight(i) * (x * x + y * y);
-  }
-  return t;
-}
+    // sum_i weight_i |s q_i|^2
+    double sum_sq_scaled(const QView &v, double s)
+    {
+      double t = 0.0;
+      for (int i = 0; i < v.n; ++i) {
+        const double x = s * v.re[i * v.stride], y = s * v.im[i * v.stride];
+        t += v.weight(i) * (x * x + y * y);
+      }
+      return t;
+    }
 
-// sum_i weight_i Re(q_i(a) conj q_i(b)), scaled by sa*sb
-double dot_scaled(const QView &a, const QView &b, double sa, double sb)
-{
-  double t = 0.0;
-  for (int i = 0; i < a.n; ++i)
-    t += a.weight(i) * ((sa * a.re[i * a.stride]) * (sb * b.re[i * b.stride]) +
-                        (sa * a.im[i * a.stride]) * (sb * b.im[i * b.stride]));
-  return t;
-}
+    // sum_i weight_i Re(q_i(a) conj q_i(b)), scaled by sa*sb
+    double dot_scaled(const QView &a, const QView &b, double sa, double sb)
+    {
+      double t = 0.0;
+      for (int i = 0; i < a.n; ++i)
+        t += a.weight(i) *
+            ((sa * a.re[i * a.stride]) * (sb * b.re[i * b.stride]) +
+             (sa * a.im[i * a.stride]) * (sb * b.im[i * b.stride]));
+      return t;
+    }
 
-// 1/|q| = 1/sqrt(sum weight |q|^2) computed without under/overflow; 0 if q == 0
-double inverse_norm(const QView &v)
-{
-  const double a = max_abs(v);
-  if (!(a > 0.0)) return 0.0;
-  const double inv = 1.0 / a;
-  return inv / std::sqrt(sum_sq_scaled(v, inv));
-}
+    // 1/|q| = 1/sqrt(sum weight |q|^2) computed without under/overflow; 0 if q == 0
+    double inverse_norm(const QView &v)
+    {
+      const double a = max_abs(v);
+      if (!(a > 0.0)) return 0.0;
+      const double inv = 1.0 / a;
+      return inv / std::sqrt(sum_sq_scaled(v, inv));
+    }
 
-}    // namespace
+  }    // namespace
 
 /* ======================================================================
    SphericalHarmonics
@@ -143,379 +150,378 @@ double inverse_norm(const QView &v)
 #define AMORPH_UNROLL
 #endif
 
-template <int L>
-void SphericalHarmonics::accumulate_half_fixed(const SphericalHarmonics &self, double c,
-                                               double ux, double uy, double weight, double *re,
-                                               double *im)
-{
-  constexpr int NT = (L + 1) * (L + 2) / 2;
-  const double *A = self.a_.data();
-  const double *AB = self.ab_.data();
-  const int *slot = self.slot_;
-  const int *off = self.half_off_.data();
-  double p[NT], ur[L + 1], ui[L + 1];
-
-  // u^m = (sin(theta) e^{i phi})^m
-  ur[0] = 1.0;
-  ui[0] = 0.0;
-  AMORPH_UNROLL
-  for (int m = 1; m <= L; ++m) {
-    ur[m] = ur[m - 1] * ux - ui[m - 1] * uy;
-    ui[m] = ur[m - 1] * uy + ui[m - 1] * ux;
-  }
-
-  // Row by row: Qbar_l^m(c) for m = 0..l (recurrence, see header), then
-  // re/im(l,m) += weight * Qbar_l^m * u^m if degree l was requested.
-  AMORPH_UNROLL
-  for (int l = 0; l <= L; ++l) {
-    const int t = l * (l + 1) / 2, t1 = t - l, t2 = t1 - (l - 1);
-    AMORPH_UNROLL
-    for (int m = 0; m <= l - 2; ++m) p[t + m] = A[t + m] * c * p[t1 + m] - AB[t + m] * p[t2 + m];
-    if (l >= 1) p[t + l - 1] = c * self.sub_[l - 1];
-    p[t + l] = self.diag_[l];
-
-    const int k = slot[l];
-    if (k < 0) continue;
-    double *qr = re + off[k];
-    double *qi = im + off[k];
-    qr[0] += weight * p[t];    // u^0 = 1
-    AMORPH_UNROLL
-    for (int m = 1; m <= l; ++m) {
-      const double tw = weight * p[t + m];
-      qr[m] += tw * ur[m];
-      qi[m] += tw * ui[m];
-    }
-  }
-}
-
-// selects accumulate_half_fixed<lmax> from a table of the instantiations 0..LMAX
-struct HalfFnSelector {
-  template <int... Ls>
-  static SphericalHarmonics::HalfFn get(int lmax, std::integer_sequence<int, Ls...>)
+  template <int L>
+  void SphericalHarmonics::accumulate_half_fixed(const SphericalHarmonics &self, double c,
+                                                 double ux, double uy, double weight, double *re,
+                                                 double *im)
   {
-    static const SphericalHarmonics::HalfFn fns[] = {
-        &SphericalHarmonics::accumulate_half_fixed<Ls>...};
-    return fns[lmax];
-  }
-};
+    constexpr int NT = (L + 1) * (L + 2) / 2;
+    const double *A = self.a_.data();
+    const double *AB = self.ab_.data();
+    const int *slot = self.slot_;
+    const int *off = self.half_off_.data();
+    double p[NT], ur[L + 1], ui[L + 1];
 
-SphericalHarmonics::SphericalHarmonics(const std::vector<int> &degrees) :
-    degrees_(degrees), lmax_(-1), half_size_(0), full_size_(0)
-{
-  for (int l = 0; l <= LMAX; ++l) slot_[l] = -1;
-  for (int k = 0; k < ndegrees(); ++k) {
-    const int l = degrees_[k];
-    check_degree(l, "SphericalHarmonics");
-    if (slot_[l] >= 0)
-      throw std::invalid_argument("SphericalHarmonics: degree l = " + std::to_string(l) +
-                                  " requested twice");
-    slot_[l] = k;
-    half_off_.push_back(half_size_);
-    full_off_.push_back(full_size_);
-    half_size_ += l + 1;
-    full_size_ += 2 * l + 1;
-    if (l > lmax_) lmax_ = l;
-  }
-
-  // Recurrence coefficients (see header):
-  //   Qbar_l^m = a_lm c Qbar_{l-1}^m - a_lm b_lm Qbar_{l-2}^m,   m <= l-2
-  a_.assign(NTRI, 0.0);
-  ab_.assign(NTRI, 0.0);
-  for (int l = 2; l <= LMAX; ++l)
-    for (int m = 0; m <= l - 2; ++m) {
-      const long double ll = l, mm = m;
-      const long double a = std::sqrt((4.0L * ll * ll - 1.0L) / (ll * ll - mm * mm));
-      const long double b = std::sqrt(((ll - 1.0L) * (ll - 1.0L) - mm * mm) /
-                                      (4.0L * (ll - 1.0L) * (ll - 1.0L) - 1.0L));
-      a_[tri(l) + m] = static_cast<double>(a);
-      ab_[tri(l) + m] = static_cast<double>(a * b);
+    // u^m = (sin(theta) e^{i phi})^m
+    ur[0] = 1.0;
+    ui[0] = 0.0;
+    AMORPH_UNROLL
+    for (int m = 1; m <= L; ++m) {
+      ur[m] = ur[m - 1] * ux - ui[m - 1] * uy;
+      ui[m] = ur[m - 1] * uy + ui[m - 1] * ux;
     }
 
-  // Diagonal seeds Qbar_m^m = (-1)^m sqrt[(2m+1)/(4 pi (2m)!)] (2m-1)!!,
-  // built by Qbar_m^m = -sqrt[(2m+1)/(2m)] Qbar_{m-1}^{m-1}, Qbar_0^0 = 1/sqrt(4 pi).
-  long double d = 1.0L / std::sqrt(4.0L * 3.14159265358979323846264338327950288L);
-  for (int m = 0; m <= LMAX; ++m) {
-    if (m > 0) d = -d * std::sqrt((2.0L * m + 1.0L) / (2.0L * m));
-    diag_[m] = static_cast<double>(d);
-    // Qbar_{m+1}^m = c sqrt(2m+3) Qbar_m^m
-    sub_[m] = static_cast<double>(std::sqrt(2.0L * m + 3.0L) * d);
-  }
+    // Row by row: Qbar_l^m(c) for m = 0..l (recurrence, see header), then
+    // re/im(l,m) += weight * Qbar_l^m * u^m if degree l was requested.
+    AMORPH_UNROLL
+    for (int l = 0; l <= L; ++l) {
+      const int t = l * (l + 1) / 2, t1 = t - l, t2 = t1 - (l - 1);
+      AMORPH_UNROLL
+      for (int m = 0; m <= l - 2; ++m) p[t + m] = A[t + m] * c * p[t1 + m] - AB[t + m] * p[t2 + m];
+      if (l >= 1) p[t + l - 1] = c * self.sub_[l - 1];
+      p[t + l] = self.diag_[l];
 
-  half_fn_ = (lmax_ >= 0)
-      ? HalfFnSelector::get(lmax_, std::make_integer_sequence<int, LMAX + 1>())
-      : nullptr;
-}
-
-// p[tri(l)+m] = Qbar_l^m(c), 0 <= m <= l <= lmax_;  ur[m] + i ui[m] = u^m.
-inline void SphericalHarmonics::legendre_and_powers(double c, double ux, double uy, double *p,
-                                                   double *ur, double *ui) const
-{
-  const int lmax = lmax_;
-  const double *A = a_.data();
-  const double *AB = ab_.data();
-
-  // u^m by repeated complex multiplication (|u| = sin(theta) <= 1)
-  ur[0] = 1.0;
-  ui[0] = 0.0;
-  for (int m = 1; m <= lmax; ++m) {
-    ur[m] = ur[m - 1] * ux - ui[m - 1] * uy;
-    ui[m] = ur[m - 1] * uy + ui[m - 1] * ux;
-  }
-
-  p[0] = diag_[0];
-  if (lmax >= 1) {
-    p[1] = c * sub_[0];
-    p[2] = diag_[1];
-  }
-  for (int l = 2; l <= lmax; ++l) {
-    const int t = tri(l), t1 = tri(l - 1), t2 = tri(l - 2);
-    for (int m = 0; m <= l - 2; ++m)
-      p[t + m] = A[t + m] * c * p[t1 + m] - AB[t + m] * p[t2 + m];
-    p[t + l - 1] = c * sub_[l - 1];
-    p[t + l] = diag_[l];
-  }
-}
-
-bool SphericalHarmonics::accumulate_half(double dx, double dy, double dz, double weight,
-                                         double *re, double *im) const
-{
-  const double r2 = dx * dx + dy * dy + dz * dz;
-  if (!(r2 > 0.0)) return false;
-  if (lmax_ < 0) return true;
-  const double rinv = 1.0 / std::sqrt(r2);
-  half_fn_(*this, dz * rinv, dx * rinv, dy * rinv, weight, re, im);
-  return true;
-}
-
-bool SphericalHarmonics::accumulate(double dx, double dy, double dz, double weight,
-                                    std::complex<double> *qlm) const
-{
-  const double r2 = dx * dx + dy * dy + dz * dz;
-  if (!(r2 > 0.0) || lmax_ < 0) return r2 > 0.0;
-  const double rinv = 1.0 / std::sqrt(r2);
-
-  double p[NTRI], ur[LMAX + 1], ui[LMAX + 1];
-  legendre_and_powers(dz * rinv, dx * rinv, dy * rinv, p, ur, ui);
-
-  const int nd = ndegrees();
-  for (int k = 0; k < nd; ++k) {
-    const int l = degrees_[k];
-    const double *pl = p + tri(l);
-    // std::complex<double> is array-compatible with double[2] ([complex.numbers])
-    double *q0 = reinterpret_cast<double *>(qlm + full_off_[k] + l);    // m = 0
-    q0[0] += weight * pl[0];
-    double sgn = 1.0;
-    for (int m = 1; m <= l; ++m) {
-      sgn = -sgn;    // (-1)^m
-      const double t = weight * pl[m];
-      const double yr = t * ur[m], yi = t * ui[m];
-      q0[2 * m] += yr;
-      q0[2 * m + 1] += yi;
-      // Y_l^{-m} = (-1)^m conj(Y_l^m)
-      q0[-2 * m] += sgn * yr;
-      q0[-2 * m + 1] -= sgn * yi;
+      const int k = slot[l];
+      if (k < 0) continue;
+      double *qr = re + off[k];
+      double *qi = im + off[k];
+      qr[0] += weight * p[t];    // u^0 = 1
+      AMORPH_UNROLL
+      for (int m = 1; m <= l; ++m) {
+        const double tw = weight * p[t + m];
+        qr[m] += tw * ur[m];
+        qi[m] += tw * ui[m];
+      }
     }
   }
-  return true;
-}
 
-bool SphericalHarmonics::evaluate(double dx, double dy, double dz,
-                                  std::complex<double> *ylm) const
-{
-  for (int i = 0; i < full_size_; ++i) ylm[i] = 0.0;
-  return accumulate(dx, dy, dz, 1.0, ylm);
-}
+  // selects accumulate_half_fixed<lmax> from a table of the instantiations 0..LMAX
+  struct HalfFnSelector {
+    template <int... Ls>
+    static SphericalHarmonics::HalfFn get(int lmax, std::integer_sequence<int, Ls...>)
+    {
+      static const SphericalHarmonics::HalfFn fns[] = {
+          &SphericalHarmonics::accumulate_half_fixed<Ls>...};
+      return fns[lmax];
+    }
+  };
 
-void SphericalHarmonics::half_to_full(const double *re, const double *im,
-                                      std::complex<double> *full) const
-{
-  for (int k = 0; k < ndegrees(); ++k) {
-    const int l = degrees_[k];
-    const double *qr = re + half_off_[k];
-    const double *qi = im + half_off_[k];
-    std::complex<double> *f = full + full_off_[k] + l;
-    f[0] = std::complex<double>(qr[0], qi[0]);
-    double sgn = 1.0;
-    for (int m = 1; m <= l; ++m) {
-      sgn = -sgn;
-      f[m] = std::complex<double>(qr[m], qi[m]);
-      f[-m] = std::complex<double>(sgn * qr[m], -sgn * qi[m]);
+  SphericalHarmonics::SphericalHarmonics(const std::vector<int> &degrees) :
+      degrees_(degrees), lmax_(-1), half_size_(0), full_size_(0)
+  {
+    for (int l = 0; l <= LMAX; ++l) slot_[l] = -1;
+    for (int k = 0; k < ndegrees(); ++k) {
+      const int l = degrees_[k];
+      check_degree(l, "SphericalHarmonics");
+      if (slot_[l] >= 0)
+        throw std::invalid_argument("SphericalHarmonics: degree l = " + std::to_string(l) +
+                                    " requested twice");
+      slot_[l] = k;
+      half_off_.push_back(half_size_);
+      full_off_.push_back(full_size_);
+      half_size_ += l + 1;
+      full_size_ += 2 * l + 1;
+      if (l > lmax_) lmax_ = l;
+    }
+
+    // Recurrence coefficients (see header):
+    //   Qbar_l^m = a_lm c Qbar_{l-1}^m - a_lm b_lm Qbar_{l-2}^m,   m <= l-2
+    a_.assign(NTRI, 0.0);
+    ab_.assign(NTRI, 0.0);
+    for (int l = 2; l <= LMAX; ++l)
+      for (int m = 0; m <= l - 2; ++m) {
+        const long double ll = l, mm = m;
+        const long double a = std::sqrt((4.0L * ll * ll - 1.0L) / (ll * ll - mm * mm));
+        const long double b = std::sqrt(((ll - 1.0L) * (ll - 1.0L) - mm * mm) /
+                                        (4.0L * (ll - 1.0L) * (ll - 1.0L) - 1.0L));
+        a_[tri(l) + m] = static_cast<double>(a);
+        ab_[tri(l) + m] = static_cast<double>(a * b);
+      }
+
+    // Diagonal seeds Qbar_m^m = (-1)^m sqrt[(2m+1)/(4 pi (2m)!)] (2m-1)!!,
+    // built by Qbar_m^m = -sqrt[(2m+1)/(2m)] Qbar_{m-1}^{m-1}, Qbar_0^0 = 1/sqrt(4 pi).
+    long double d = 1.0L / std::sqrt(4.0L * 3.14159265358979323846264338327950288L);
+    for (int m = 0; m <= LMAX; ++m) {
+      if (m > 0) d = -d * std::sqrt((2.0L * m + 1.0L) / (2.0L * m));
+      diag_[m] = static_cast<double>(d);
+      // Qbar_{m+1}^m = c sqrt(2m+3) Qbar_m^m
+      sub_[m] = static_cast<double>(std::sqrt(2.0L * m + 3.0L) * d);
+    }
+
+    half_fn_ = (lmax_ >= 0)
+        ? HalfFnSelector::get(lmax_, std::make_integer_sequence<int, LMAX + 1>())
+        : nullptr;
+  }
+
+  // p[tri(l)+m] = Qbar_l^m(c), 0 <= m <= l <= lmax_;  ur[m] + i ui[m] = u^m.
+  inline void SphericalHarmonics::legendre_and_powers(double c, double ux, double uy, double *p,
+                                                      double *ur, double *ui) const
+  {
+    const int lmax = lmax_;
+    const double *A = a_.data();
+    const double *AB = ab_.data();
+
+    // u^m by repeated complex multiplication (|u| = sin(theta) <= 1)
+    ur[0] = 1.0;
+    ui[0] = 0.0;
+    for (int m = 1; m <= lmax; ++m) {
+      ur[m] = ur[m - 1] * ux - ui[m - 1] * uy;
+      ui[m] = ur[m - 1] * uy + ui[m - 1] * ux;
+    }
+
+    p[0] = diag_[0];
+    if (lmax >= 1) {
+      p[1] = c * sub_[0];
+      p[2] = diag_[1];
+    }
+    for (int l = 2; l <= lmax; ++l) {
+      const int t = tri(l), t1 = tri(l - 1), t2 = tri(l - 2);
+      for (int m = 0; m <= l - 2; ++m) p[t + m] = A[t + m] * c * p[t1 + m] - AB[t + m] * p[t2 + m];
+      p[t + l - 1] = c * sub_[l - 1];
+      p[t + l] = diag_[l];
     }
   }
-}
 
-/* ======================================================================
+  bool SphericalHarmonics::accumulate_half(double dx, double dy, double dz, double weight,
+                                           double *re, double *im) const
+  {
+    const double r2 = dx * dx + dy * dy + dz * dz;
+    if (!(r2 > 0.0)) return false;
+    if (lmax_ < 0) return true;
+    const double rinv = 1.0 / std::sqrt(r2);
+    half_fn_(*this, dz * rinv, dx * rinv, dy * rinv, weight, re, im);
+    return true;
+  }
+
+  bool SphericalHarmonics::accumulate(double dx, double dy, double dz, double weight,
+                                      std::complex<double> *qlm) const
+  {
+    const double r2 = dx * dx + dy * dy + dz * dz;
+    if (!(r2 > 0.0) || lmax_ < 0) return r2 > 0.0;
+    const double rinv = 1.0 / std::sqrt(r2);
+
+    double p[NTRI], ur[LMAX + 1], ui[LMAX + 1];
+    legendre_and_powers(dz * rinv, dx * rinv, dy * rinv, p, ur, ui);
+
+    const int nd = ndegrees();
+    for (int k = 0; k < nd; ++k) {
+      const int l = degrees_[k];
+      const double *pl = p + tri(l);
+      // std::complex<double> is array-compatible with double[2] ([complex.numbers])
+      double *q0 = reinterpret_cast<double *>(qlm + full_off_[k] + l);    // m = 0
+      q0[0] += weight * pl[0];
+      double sgn = 1.0;
+      for (int m = 1; m <= l; ++m) {
+        sgn = -sgn;    // (-1)^m
+        const double t = weight * pl[m];
+        const double yr = t * ur[m], yi = t * ui[m];
+        q0[2 * m] += yr;
+        q0[2 * m + 1] += yi;
+        // Y_l^{-m} = (-1)^m conj(Y_l^m)
+        q0[-2 * m] += sgn * yr;
+        q0[-2 * m + 1] -= sgn * yi;
+      }
+    }
+    return true;
+  }
+
+  bool SphericalHarmonics::evaluate(double dx, double dy, double dz,
+                                    std::complex<double> *ylm) const
+  {
+    for (int i = 0; i < full_size_; ++i) ylm[i] = 0.0;
+    return accumulate(dx, dy, dz, 1.0, ylm);
+  }
+
+  void SphericalHarmonics::half_to_full(const double *re, const double *im,
+                                        std::complex<double> *full) const
+  {
+    for (int k = 0; k < ndegrees(); ++k) {
+      const int l = degrees_[k];
+      const double *qr = re + half_off_[k];
+      const double *qi = im + half_off_[k];
+      std::complex<double> *f = full + full_off_[k] + l;
+      f[0] = std::complex<double>(qr[0], qi[0]);
+      double sgn = 1.0;
+      for (int m = 1; m <= l; ++m) {
+        sgn = -sgn;
+        f[m] = std::complex<double>(qr[m], qi[m]);
+        f[-m] = std::complex<double>(sgn * qr[m], -sgn * qi[m]);
+      }
+    }
+  }
+
+  /* ======================================================================
    Wigner 3j (l l l; m1 m2 m3)
 ====================================================================== */
 
-double wigner3j_lll(int l, int m1, int m2, int m3)
-{
-  check_degree(l, "wigner3j_lll");
-  if (m1 + m2 + m3 != 0) return 0.0;
-  if (std::abs(m1) > l || std::abs(m2) > l || std::abs(m3) > l) return 0.0;
-  const Binomials &C = binom();
+  double wigner3j_lll(int l, int m1, int m2, int m3)
+  {
+    check_degree(l, "wigner3j_lll");
+    if (m1 + m2 + m3 != 0) return 0.0;
+    if (std::abs(m1) > l || std::abs(m2) > l || std::abs(m3) > l) return 0.0;
+    const Binomials &C = binom();
 
-  // Racah sum: sum_k (-1)^k C(l,k) C(l,k+m1) C(l,k-m2); the binomials vanish
-  // outside max(0,-m1,m2) <= k <= min(l,l-m1,l+m2).  Each term <= C(l,l/2)^3
-  // <= 6.3e15 for l <= 20 and there are <= l+1 terms: exact in int64.
-  std::int64_t s = 0;
-  for (int k = 0; k <= l; ++k) {
-    const std::int64_t t = C(l, k) * C(l, k + m1) * C(l, k - m2);
-    s += (k & 1) ? -t : t;
-  }
-  if (s == 0) return 0.0;
-
-  // prefactor^2 = C(2l,l)^2 / ((3l+1) C(3l,l) C(2l,l+m1) C(2l,l+m2) C(2l,l+m3))
-  const long double c2l = static_cast<long double>(C(2 * l, l));
-  const long double den = static_cast<long double>(3 * l + 1) *
-      static_cast<long double>(C(3 * l, l)) * static_cast<long double>(C(2 * l, l + m1)) *
-      static_cast<long double>(C(2 * l, l + m2)) * static_cast<long double>(C(2 * l, l + m3));
-  const long double pref = std::sqrt(c2l * c2l / den);
-  const long double sign = (m3 & 1) ? -1.0L : 1.0L;    // (-1)^{j1-j2-m3} = (-1)^{m3}
-  return static_cast<double>(sign * pref * static_cast<long double>(s));
-}
-
-Wigner3jTable::Wigner3jTable(int l) : l_(l)
-{
-  check_degree(l, "Wigner3jTable");
-  if (l & 1) return;    // w_l == 0 identically for odd l
-  // representatives (m1,m2,m3) = (-(a+b), a, b), 0 <= a <= b, a+b <= l
-  for (int a = 0; a <= l / 2; ++a)
-    for (int b = a; a + b <= l; ++b) {
-      int mult;
-      if (b == 0)
-        mult = 1;    // (0,0,0)
-      else if (a == 0 || a == b)
-        mult = 6;    // 3 distinct permutations x 2 signs, or 6 perms containing the sign flip
-      else
-        mult = 12;    // 6 permutations x 2 signs
-      const double w = wigner3j_lll(l, -(a + b), a, b);
-      if (w == 0.0) continue;
-      // q_{-(a+b)} = (-1)^{a+b} conj(q_{a+b})
-      const double sgn = ((a + b) & 1) ? -1.0 : 1.0;
-      terms_.push_back({a, b, mult * sgn * w});
+    // Racah sum: sum_k (-1)^k C(l,k) C(l,k+m1) C(l,k-m2); the binomials vanish
+    // outside max(0,-m1,m2) <= k <= min(l,l-m1,l+m2).  Each term <= C(l,l/2)^3
+    // <= 6.3e15 for l <= 20 and there are <= l+1 terms: exact in int64.
+    std::int64_t s = 0;
+    for (int k = 0; k <= l; ++k) {
+      const std::int64_t t = C(l, k) * C(l, k + m1) * C(l, k - m2);
+      s += (k & 1) ? -t : t;
     }
-}
+    if (s == 0) return 0.0;
 
-// sum_terms c * Re( conj(q_{a+b}) q_a q_b ) with q scaled by `scale`
-double Wigner3jTable::sum_strided(const double *re, const double *im, int stride,
-                                  double scale) const
-{
-  double qr[LMAX + 1], qi[LMAX + 1];
-  for (int m = 0; m <= l_; ++m) {
-    qr[m] = scale * re[m * stride];
-    qi[m] = scale * im[m * stride];
+    // prefactor^2 = C(2l,l)^2 / ((3l+1) C(3l,l) C(2l,l+m1) C(2l,l+m2) C(2l,l+m3))
+    const long double c2l = static_cast<long double>(C(2 * l, l));
+    const long double den = static_cast<long double>(3 * l + 1) *
+        static_cast<long double>(C(3 * l, l)) * static_cast<long double>(C(2 * l, l + m1)) *
+        static_cast<long double>(C(2 * l, l + m2)) * static_cast<long double>(C(2 * l, l + m3));
+    const long double pref = std::sqrt(c2l * c2l / den);
+    const long double sign = (m3 & 1) ? -1.0L : 1.0L;    // (-1)^{j1-j2-m3} = (-1)^{m3}
+    return static_cast<double>(sign * pref * static_cast<long double>(s));
   }
-  double s = 0.0;
-  for (const Term &t : terms_) {
-    const double xr = qr[t.a] * qr[t.b] - qi[t.a] * qi[t.b];
-    const double xi = qr[t.a] * qi[t.b] + qi[t.a] * qr[t.b];
-    const int c = t.a + t.b;
-    s += t.c * (qr[c] * xr + qi[c] * xi);
+
+  Wigner3jTable::Wigner3jTable(int l) : l_(l)
+  {
+    check_degree(l, "Wigner3jTable");
+    if (l & 1) return;    // w_l == 0 identically for odd l
+    // representatives (m1,m2,m3) = (-(a+b), a, b), 0 <= a <= b, a+b <= l
+    for (int a = 0; a <= l / 2; ++a)
+      for (int b = a; a + b <= l; ++b) {
+        int mult;
+        if (b == 0)
+          mult = 1;    // (0,0,0)
+        else if (a == 0 || a == b)
+          mult = 6;    // 3 distinct permutations x 2 signs, or 6 perms containing the sign flip
+        else
+          mult = 12;    // 6 permutations x 2 signs
+        const double w = wigner3j_lll(l, -(a + b), a, b);
+        if (w == 0.0) continue;
+        // q_{-(a+b)} = (-1)^{a+b} conj(q_{a+b})
+        const double sgn = ((a + b) & 1) ? -1.0 : 1.0;
+        terms_.push_back({a, b, mult * sgn * w});
+      }
   }
-  return s;
-}
 
-double Wigner3jTable::wl_half(const double *re, const double *im) const
-{
-  return sum_strided(re, im, 1, 1.0);
-}
+  // sum_terms c * Re( conj(q_{a+b}) q_a q_b ) with q scaled by `scale`
+  double Wigner3jTable::sum_strided(const double *re, const double *im, int stride,
+                                    double scale) const
+  {
+    double qr[LMAX + 1], qi[LMAX + 1];
+    for (int m = 0; m <= l_; ++m) {
+      qr[m] = scale * re[m * stride];
+      qi[m] = scale * im[m * stride];
+    }
+    double s = 0.0;
+    for (const Term &t : terms_) {
+      const double xr = qr[t.a] * qr[t.b] - qi[t.a] * qi[t.b];
+      const double xi = qr[t.a] * qi[t.b] + qi[t.a] * qr[t.b];
+      const int c = t.a + t.b;
+      s += t.c * (qr[c] * xr + qi[c] * xi);
+    }
+    return s;
+  }
 
-double Wigner3jTable::wl_hat_half(const double *re, const double *im) const
-{
-  const double inv = inverse_norm(half_view(l_, re, im));
-  if (!(inv > 0.0)) return 0.0;    // all q_lm == 0: w_hat defined as 0
-  return sum_strided(re, im, 1, inv);
-}
+  double Wigner3jTable::wl_half(const double *re, const double *im) const
+  {
+    return sum_strided(re, im, 1, 1.0);
+  }
 
-double Wigner3jTable::wl(const std::complex<double> *qlm) const
-{
-  const double *q0 = reinterpret_cast<const double *>(qlm + l_);
-  return sum_strided(q0, q0 + 1, 2, 1.0);
-}
+  double Wigner3jTable::wl_hat_half(const double *re, const double *im) const
+  {
+    const double inv = inverse_norm(half_view(l_, re, im));
+    if (!(inv > 0.0)) return 0.0;    // all q_lm == 0: w_hat defined as 0
+    return sum_strided(re, im, 1, inv);
+  }
 
-double Wigner3jTable::wl_hat(const std::complex<double> *qlm) const
-{
-  const double inv = inverse_norm(full_view(l_, qlm));
-  if (!(inv > 0.0)) return 0.0;
-  const double *q0 = reinterpret_cast<const double *>(qlm + l_);
-  return sum_strided(q0, q0 + 1, 2, inv);
-}
+  double Wigner3jTable::wl(const std::complex<double> *qlm) const
+  {
+    const double *q0 = reinterpret_cast<const double *>(qlm + l_);
+    return sum_strided(q0, q0 + 1, 2, 1.0);
+  }
 
-/* ======================================================================
+  double Wigner3jTable::wl_hat(const std::complex<double> *qlm) const
+  {
+    const double inv = inverse_norm(full_view(l_, qlm));
+    if (!(inv > 0.0)) return 0.0;
+    const double *q0 = reinterpret_cast<const double *>(qlm + l_);
+    return sum_strided(q0, q0 + 1, 2, inv);
+  }
+
+  /* ======================================================================
    q_l, dot products, bond crystallinity
 ====================================================================== */
 
-double sum_sq_half(int l, const double *re, const double *im)
-{
-  return sum_sq_scaled(half_view(l, re, im), 1.0);
-}
+  double sum_sq_half(int l, const double *re, const double *im)
+  {
+    return sum_sq_scaled(half_view(l, re, im), 1.0);
+  }
 
-double sum_sq(int l, const std::complex<double> *qlm)
-{
-  return sum_sq_scaled(full_view(l, qlm), 1.0);
-}
+  double sum_sq(int l, const std::complex<double> *qlm)
+  {
+    return sum_sq_scaled(full_view(l, qlm), 1.0);
+  }
 
-double ql_half(int l, const double *re, const double *im)
-{
-  return std::sqrt(FOUR_PI / (2 * l + 1) * sum_sq_half(l, re, im));
-}
+  double ql_half(int l, const double *re, const double *im)
+  {
+    return std::sqrt(FOUR_PI / (2 * l + 1) * sum_sq_half(l, re, im));
+  }
 
-double ql(int l, const std::complex<double> *qlm)
-{
-  return std::sqrt(FOUR_PI / (2 * l + 1) * sum_sq(l, qlm));
-}
+  double ql(int l, const std::complex<double> *qlm)
+  {
+    return std::sqrt(FOUR_PI / (2 * l + 1) * sum_sq(l, qlm));
+  }
 
-double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
-                const double *im_j)
-{
-  return dot_scaled(half_view(l, re_i, im_i), half_view(l, re_j, im_j), 1.0, 1.0);
-}
+  double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
+                  const double *im_j)
+  {
+    return dot_scaled(half_view(l, re_i, im_i), half_view(l, re_j, im_j), 1.0, 1.0);
+  }
 
-double dot(int l, const std::complex<double> *qi, const std::complex<double> *qj)
-{
-  return dot_scaled(full_view(l, qi), full_view(l, qj), 1.0, 1.0);
-}
+  double dot(int l, const std::complex<double> *qi, const std::complex<double> *qj)
+  {
+    return dot_scaled(full_view(l, qi), full_view(l, qj), 1.0, 1.0);
+  }
 
-namespace {
-// Re <a,b> / (|a| |b|), 0 if either is zero; scaled to avoid under/overflow
-double cosine(const QView &a, const QView &b)
-{
-  const double ia = inverse_norm(a), ib = inverse_norm(b);
-  if (!(ia > 0.0) || !(ib > 0.0)) return 0.0;
-  return dot_scaled(a, b, ia, ib);
-}
-}    // namespace
+  namespace {
+    // Re <a,b> / (|a| |b|), 0 if either is zero; scaled to avoid under/overflow
+    double cosine(const QView &a, const QView &b)
+    {
+      const double ia = inverse_norm(a), ib = inverse_norm(b);
+      if (!(ia > 0.0) || !(ib > 0.0)) return 0.0;
+      return dot_scaled(a, b, ia, ib);
+    }
+  }    // namespace
 
-double bond_crystallinity_half(int l, const double *re_i, const double *im_i,
-                               const double *re_j, const double *im_j)
-{
-  return cosine(half_view(l, re_i, im_i), half_view(l, re_j, im_j));
-}
+  double bond_crystallinity_half(int l, const double *re_i, const double *im_i, const double *re_j,
+                                 const double *im_j)
+  {
+    return cosine(half_view(l, re_i, im_i), half_view(l, re_j, im_j));
+  }
 
-double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj)
-{
-  return cosine(full_view(l, qi), full_view(l, qj));
-}
+  double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj)
+  {
+    return cosine(full_view(l, qi), full_view(l, qj));
+  }
 
-/* ======================================================================
+  /* ======================================================================
    SANN
 ====================================================================== */
 
-int sann_count(const double *r_sorted, int n, double *radius)
-{
-  if (n < 4) return SANN_NOT_FOUND;
-  double sum = r_sorted[0] + r_sorted[1];
-  for (int m = 3; m <= n - 1; ++m) {
-    sum += r_sorted[m - 1];                         // sum_{j=1}^{m} r_j
-    const double rm = sum / static_cast<double>(m - 2);    // R_m
-    if (rm < r_sorted[m]) {                          // r_{m+1} (0-based index m)
-      if (radius) *radius = rm;
-      return m;
+  int sann_count(const double *r_sorted, int n, double *radius)
+  {
+    if (n < 4) return SANN_NOT_FOUND;
+    double sum = r_sorted[0] + r_sorted[1];
+    for (int m = 3; m <= n - 1; ++m) {
+      sum += r_sorted[m - 1];                                // sum_{j=1}^{m} r_j
+      const double rm = sum / static_cast<double>(m - 2);    // R_m
+      if (rm < r_sorted[m]) {                                // r_{m+1} (0-based index m)
+        if (radius) *radius = rm;
+        return m;
+      }
     }
+    return SANN_NOT_FOUND;
   }
-  return SANN_NOT_FOUND;
-}
 
 }    // namespace boop
 }    // namespace AMORPH

@@ -44,12 +44,12 @@
 namespace AMORPH {
 namespace boop {
 
-// Largest supported degree l.  Limited by the exact integer evaluation of
-// the Wigner 3j symbols (all intermediate binomials and the Racah sum fit in
-// int64 for l <= 20); the Y_lm recurrence itself has no such limit.
-constexpr int LMAX = 20;
+  // Largest supported degree l.  Limited by the exact integer evaluation of
+  // the Wigner 3j symbols (all intermediate binomials and the Racah sum fit in
+  // int64 for l <= 20); the Y_lm recurrence itself has no such limit.
+  constexpr int LMAX = 20;
 
-/* ----------------------------------------------------------------------
+  /* ----------------------------------------------------------------------
    Complex spherical harmonics from a Cartesian bond vector, no trig calls.
 
    With c = cos(theta) = z/r and u = sin(theta) e^{i phi} = (x + i y)/r:
@@ -66,70 +66,70 @@ constexpr int LMAX = 20;
    All coefficients are tabulated once in the constructor.
 ------------------------------------------------------------------------- */
 
-class SphericalHarmonics {
- public:
-  // degrees: distinct values 0 <= l <= LMAX, any order (kept in the given
-  // order for the layouts).  Throws std::invalid_argument otherwise.
-  explicit SphericalHarmonics(const std::vector<int> &degrees);
+  class SphericalHarmonics {
+   public:
+    // degrees: distinct values 0 <= l <= LMAX, any order (kept in the given
+    // order for the layouts).  Throws std::invalid_argument otherwise.
+    explicit SphericalHarmonics(const std::vector<int> &degrees);
 
-  int ndegrees() const { return static_cast<int>(degrees_.size()); }
-  int degree(int k) const { return degrees_[k]; }
-  int lmax() const { return lmax_; }    // largest requested degree (-1 if none)
-  int half_size() const { return half_size_; }
-  int full_size() const { return full_size_; }
-  int half_offset(int k) const { return half_off_[k]; }    // (l_k, m=0)
-  int full_offset(int k) const { return full_off_[k]; }    // (l_k, m=-l_k)
-  // index k of degree l in the list, or -1 if l was not requested
-  int slot(int l) const { return (l >= 0 && l <= LMAX) ? slot_[l] : -1; }
+    int ndegrees() const { return static_cast<int>(degrees_.size()); }
+    int degree(int k) const { return degrees_[k]; }
+    int lmax() const { return lmax_; }    // largest requested degree (-1 if none)
+    int half_size() const { return half_size_; }
+    int full_size() const { return full_size_; }
+    int half_offset(int k) const { return half_off_[k]; }    // (l_k, m=0)
+    int full_offset(int k) const { return full_off_[k]; }    // (l_k, m=-l_k)
+    // index k of degree l in the list, or -1 if l was not requested
+    int slot(int l) const { return (l >= 0 && l <= LMAX) ? slot_[l] : -1; }
 
-  // HOT PATH.  re[half_offset(k)+m] += weight * Re Y_{l_k}^m(r_hat),
-  //            im[half_offset(k)+m] += weight * Im Y_{l_k}^m(r_hat), m = 0..l_k.
-  // (dx,dy,dz) need not be normalised.  A zero vector has no direction:
-  // nothing is added and false is returned (true otherwise).
-  bool accumulate_half(double dx, double dy, double dz, double weight, double *re,
-                       double *im) const;
+    // HOT PATH.  re[half_offset(k)+m] += weight * Re Y_{l_k}^m(r_hat),
+    //            im[half_offset(k)+m] += weight * Im Y_{l_k}^m(r_hat), m = 0..l_k.
+    // (dx,dy,dz) need not be normalised.  A zero vector has no direction:
+    // nothing is added and false is returned (true otherwise).
+    bool accumulate_half(double dx, double dy, double dz, double weight, double *re,
+                         double *im) const;
 
-  // Same in the full layout: qlm[full_offset(k)+m+l_k] += weight*Y_{l_k}^m,
-  // m = -l_k..l_k (negative m written via Y_l^{-m} = (-1)^m conj(Y_l^m)).
-  bool accumulate(double dx, double dy, double dz, double weight,
-                  std::complex<double> *qlm) const;
+    // Same in the full layout: qlm[full_offset(k)+m+l_k] += weight*Y_{l_k}^m,
+    // m = -l_k..l_k (negative m written via Y_l^{-m} = (-1)^m conj(Y_l^m)).
+    bool accumulate(double dx, double dy, double dz, double weight,
+                    std::complex<double> *qlm) const;
 
-  // ylm (full layout) = Y_lm(r_hat) (overwritten).  Zero vector: all zero,
-  // returns false.
-  bool evaluate(double dx, double dy, double dz, std::complex<double> *ylm) const;
+    // ylm (full layout) = Y_lm(r_hat) (overwritten).  Zero vector: all zero,
+    // returns false.
+    bool evaluate(double dx, double dy, double dz, std::complex<double> *ylm) const;
 
-  // Expand a half-layout set (length half_size()) into the full layout
-  // (length full_size(), overwritten).
-  void half_to_full(const double *re, const double *im, std::complex<double> *full) const;
+    // Expand a half-layout set (length half_size()) into the full layout
+    // (length full_size(), overwritten).
+    void half_to_full(const double *re, const double *im, std::complex<double> *full) const;
 
- private:
-  std::vector<int> degrees_;
-  int lmax_;
-  int half_size_, full_size_;
-  std::vector<int> half_off_, full_off_;
-  int slot_[LMAX + 1];
-  // recurrence tables, index tri(l)+m with tri(l) = l(l+1)/2, m <= l-2
-  std::vector<double> a_, ab_;
-  double diag_[LMAX + 1];    // Qbar_m^m
-  double sub_[LMAX + 1];     // sqrt(2m+3) Qbar_m^m, so Qbar_{m+1}^m = c*sub_[m]
+   private:
+    std::vector<int> degrees_;
+    int lmax_;
+    int half_size_, full_size_;
+    std::vector<int> half_off_, full_off_;
+    int slot_[LMAX + 1];
+    // recurrence tables, index tri(l)+m with tri(l) = l(l+1)/2, m <= l-2
+    std::vector<double> a_, ab_;
+    double diag_[LMAX + 1];    // Qbar_m^m
+    double sub_[LMAX + 1];     // sqrt(2m+3) Qbar_m^m, so Qbar_{m+1}^m = c*sub_[m]
 
-  // fills p[tri(l)+m] = Qbar_l^m(c) for l <= lmax_, and ur/ui = Re/Im u^m
-  void legendre_and_powers(double c, double ux, double uy, double *p, double *ur,
-                           double *ui) const;
+    // fills p[tri(l)+m] = Qbar_l^m(c) for l <= lmax_, and ur/ui = Re/Im u^m
+    void legendre_and_powers(double c, double ux, double uy, double *p, double *ur,
+                             double *ui) const;
 
-  // hot path specialised at compile time for the largest degree L = lmax_
-  // (all loops have constant trip counts and are fully unrolled); selected
-  // once in the constructor.
-  using HalfFn = void (*)(const SphericalHarmonics &, double c, double ux, double uy,
-                          double weight, double *re, double *im);
-  HalfFn half_fn_;
-  template <int L>
-  static void accumulate_half_fixed(const SphericalHarmonics &self, double c, double ux,
-                                    double uy, double weight, double *re, double *im);
-  friend struct HalfFnSelector;
-};
+    // hot path specialised at compile time for the largest degree L = lmax_
+    // (all loops have constant trip counts and are fully unrolled); selected
+    // once in the constructor.
+    using HalfFn = void (*)(const SphericalHarmonics &, double c, double ux, double uy,
+                            double weight, double *re, double *im);
+    HalfFn half_fn_;
+    template <int L>
+    static void accumulate_half_fixed(const SphericalHarmonics &self, double c, double ux,
+                                      double uy, double weight, double *re, double *im);
+    friend struct HalfFnSelector;
+  };
 
-/* ----------------------------------------------------------------------
+  /* ----------------------------------------------------------------------
    Wigner 3j symbols (l l l; m1 m2 m3), exact up to double rounding.
 
    With all three j = l, Racah's formula reduces to integers only:
@@ -141,11 +141,11 @@ class SphericalHarmonics {
    there is no cancellation error.
 ------------------------------------------------------------------------- */
 
-// Throws std::invalid_argument if l < 0 or l > LMAX.  Returns 0 when
-// m1+m2+m3 != 0 or some |m_i| > l.
-double wigner3j_lll(int l, int m1, int m2, int m3);
+  // Throws std::invalid_argument if l < 0 or l > LMAX.  Returns 0 when
+  // m1+m2+m3 != 0 or some |m_i| > l.
+  double wigner3j_lll(int l, int m1, int m2, int m3);
 
-/* ----------------------------------------------------------------------
+  /* ----------------------------------------------------------------------
    w_l = sum_{m1+m2+m3=0} (l l l; m1 m2 m3) q_lm1 q_lm2 q_lm3   (real)
    w_hat_l = w_l / (sum_m |q_lm|^2)^{3/2}
    Evaluated over the symmetry-reduced set 0 <= a <= b, a+b <= l of
@@ -161,28 +161,28 @@ double wigner3j_lll(int l, int m1, int m2, int m3);
    themselves (LAMMPS compute orientorder/atom returns 0 for q_l < 1e-6).
 ------------------------------------------------------------------------- */
 
-class Wigner3jTable {
- public:
-  explicit Wigner3jTable(int l);    // throws std::invalid_argument if l<0 or l>LMAX
-  int l() const { return l_; }
-  int nterms() const { return static_cast<int>(terms_.size()); }
+  class Wigner3jTable {
+   public:
+    explicit Wigner3jTable(int l);    // throws std::invalid_argument if l<0 or l>LMAX
+    int l() const { return l_; }
+    int nterms() const { return static_cast<int>(terms_.size()); }
 
-  double wl_half(const double *re, const double *im) const;
-  double wl_hat_half(const double *re, const double *im) const;
-  double wl(const std::complex<double> *qlm) const;        // full layout, m=-l..l
-  double wl_hat(const std::complex<double> *qlm) const;    // full layout
+    double wl_half(const double *re, const double *im) const;
+    double wl_hat_half(const double *re, const double *im) const;
+    double wl(const std::complex<double> *qlm) const;        // full layout, m=-l..l
+    double wl_hat(const std::complex<double> *qlm) const;    // full layout
 
- private:
-  struct Term {
-    int a, b;    // m2 = a, m3 = b, m1 = -(a+b)
-    double c;    // multiplicity * (-1)^{a+b} * (l l l; -(a+b) a b)
+   private:
+    struct Term {
+      int a, b;    // m2 = a, m3 = b, m1 = -(a+b)
+      double c;    // multiplicity * (-1)^{a+b} * (l l l; -(a+b) a b)
+    };
+    int l_;
+    std::vector<Term> terms_;
+    double sum_strided(const double *re, const double *im, int stride, double scale) const;
   };
-  int l_;
-  std::vector<Term> terms_;
-  double sum_strided(const double *re, const double *im, int stride, double scale) const;
-};
 
-/* ----------------------------------------------------------------------
+  /* ----------------------------------------------------------------------
    Per-degree invariants of one atom (one degree l).
    Sigma = sum_{m=-l..l} |q_lm|^2; q_l = sqrt(4 pi/(2l+1) Sigma).
    Half-layout versions use Sigma = |q_l0|^2 + 2 sum_{m>0} |q_lm|^2.
@@ -190,25 +190,24 @@ class Wigner3jTable {
    afterwards) to get Steinhardt's average q_lm = (1/N_b) sum_j Y_lm.
 ------------------------------------------------------------------------- */
 
-double sum_sq_half(int l, const double *re, const double *im);
-double sum_sq(int l, const std::complex<double> *qlm);
-double ql_half(int l, const double *re, const double *im);
-double ql(int l, const std::complex<double> *qlm);
+  double sum_sq_half(int l, const double *re, const double *im);
+  double sum_sq(int l, const std::complex<double> *qlm);
+  double ql_half(int l, const double *re, const double *im);
+  double ql(int l, const std::complex<double> *qlm);
 
-// Re sum_{m=-l..l} q_lm(i) conj(q_lm(j))
-double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
-                const double *im_j);
-double dot(int l, const std::complex<double> *qi, const std::complex<double> *qj);
+  // Re sum_{m=-l..l} q_lm(i) conj(q_lm(j))
+  double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
+                  const double *im_j);
+  double dot(int l, const std::complex<double> *qi, const std::complex<double> *qj);
 
-// Bond crystallinity (Tanaka): s_ij = Re sum_m q_lm(i) conj(q_lm(j)) / (|q_l(i)| |q_l(j)|),
-// |q_l| = sqrt(Sigma).  Symmetric in i,j, in [-1,1] up to rounding.
-// Returns 0 if either norm is 0.
-double bond_crystallinity_half(int l, const double *re_i, const double *im_i,
-                               const double *re_j, const double *im_j);
-double bond_crystallinity(int l, const std::complex<double> *qi,
-                          const std::complex<double> *qj);
+  // Bond crystallinity (Tanaka): s_ij = Re sum_m q_lm(i) conj(q_lm(j)) / (|q_l(i)| |q_l(j)|),
+  // |q_l| = sqrt(Sigma).  Symmetric in i,j, in [-1,1] up to rounding.
+  // Returns 0 if either norm is 0.
+  double bond_crystallinity_half(int l, const double *re_i, const double *im_i, const double *re_j,
+                                 const double *im_j);
+  double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj);
 
-/* ----------------------------------------------------------------------
+  /* ----------------------------------------------------------------------
    SANN neighbour count (van Meel et al. 2012).
    r_sorted[0..n-1]: distances sorted ascending (r_1 <= r_2 <= ..., > 0).
    Returns the smallest m >= 3 with
@@ -221,8 +220,8 @@ double bond_crystallinity(int l, const std::complex<double> *qi,
    and call again.
 ------------------------------------------------------------------------- */
 
-constexpr int SANN_NOT_FOUND = 0;
-int sann_count(const double *r_sorted, int n, double *radius = nullptr);
+  constexpr int SANN_NOT_FOUND = 0;
+  int sann_count(const double *r_sorted, int n, double *radius = nullptr);
 
 }    // namespace boop
 }    // namespace AMORPH

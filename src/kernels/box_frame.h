@@ -41,45 +41,45 @@
 namespace AMORPH {
 namespace box {
 
-struct Flip {
-  long p = 0, n = 0, m = 0;    // c += p b + n a; b += m a
-  bool any() const { return p != 0 || n != 0 || m != 0; }
-};
+  struct Flip {
+    long p = 0, n = 0, m = 0;    // c += p b + n a; b += m a
+    bool any() const { return p != 0 || n != 0 || m != 0; }
+  };
 
-// flips between the earlier box hlast and h (section 1); a non-periodic x or y
-// dimension cannot flip (its multiples are 0)
-Flip detect_flip(const double h[6], const double hlast[6], bool xperiodic, bool yperiodic);
+  // flips between the earlier box hlast and h (section 1); a non-periodic x or y
+  // dimension cannot flip (its multiples are 0)
+  Flip detect_flip(const double h[6], const double hlast[6], bool xperiodic, bool yperiodic);
 
-// section 2
-class ContinuousBox {
- public:
-  void reset(const double h[6]);    // hc = hlast = h
-  // advance to the box h; returns the flips since the last state
-  Flip update(const double h[6], bool xperiodic, bool yperiodic);
-  // keep the continuous tilts (e.g. from a restart file) with the current box h
-  void restore(const double h[6], const double hc_tilt[3]);
-  const double *hc() const { return hc_; }
-  const double *hlast() const { return hlast_; }
+  // section 2
+  class ContinuousBox {
+   public:
+    void reset(const double h[6]);    // hc = hlast = h
+    // advance to the box h; returns the flips since the last state
+    Flip update(const double h[6], bool xperiodic, bool yperiodic);
+    // keep the continuous tilts (e.g. from a restart file) with the current box h
+    void restore(const double h[6], const double hc_tilt[3]);
+    const double *hc() const { return hc_; }
+    const double *hlast() const { return hlast_; }
 
- private:
-  double hc_[6] = {0, 0, 0, 0, 0, 0};
-  double hlast_[6] = {0, 0, 0, 0, 0, 0};
-};
+   private:
+    double hc_[6] = {0, 0, 0, 0, 0, 0};
+    double hlast_[6] = {0, 0, 0, 0, 0, 0};
+  };
 
-// section 3
-struct Frame {
-  double H[6];       // h order, see above
-  double Hinv[6];    // inverse, same order (upper triangular)
-  double lo[3];
-  // s = H^-1 (x - lo)
-  void fractional(const double x[3], double s[3]) const;
-  // dx = H ds
-  void cartesian(const double ds[3], double dx[3]) const;
-};
+  // section 3
+  struct Frame {
+    double H[6];       // h order, see above
+    double Hinv[6];    // inverse, same order (upper triangular)
+    double lo[3];
+    // s = H^-1 (x - lo)
+    void fractional(const double x[3], double s[3]) const;
+    // dx = H ds
+    void cartesian(const double ds[3], double dx[3]) const;
+  };
 
-// frame of the box h with lower corner lo; shrink[d]: dimension d shrink-wrapped.
-// Throws std::invalid_argument for a non-positive box length.
-Frame affine_frame(const double h[6], const double lo[3], const bool shrink[3]);
+  // frame of the box h with lower corner lo; shrink[d]: dimension d shrink-wrapped.
+  // Throws std::invalid_argument for a non-positive box length.
+  Frame affine_frame(const double h[6], const double lo[3], const bool shrink[3]);
 
 }    // namespace box
 }    // namespace AMORPH

@@ -115,219 +115,219 @@
 namespace AMORPH {
 namespace dma {
 
-constexpr double PI = 3.14159265358979323846;
-constexpr double TWO_PI = 2.0 * PI;
+  constexpr double PI = 3.14159265358979323846;
+  constexpr double TWO_PI = 2.0 * PI;
 
-// wrap an angle into (-pi, pi]
-double wrap_angle(double x);
+  // wrap an angle into (-pi, pi]
+  double wrap_angle(double x);
 
-// ------------------------------------------------------------------ Sine
+  // ------------------------------------------------------------------ Sine
 
-class Sine {
- public:
-  static constexpr int NPARAM = 4;    // mean, amplitude, frequency, phase
+  class Sine {
+   public:
+    static constexpr int NPARAM = 4;    // mean, amplitude, frequency, phase
 
-  Sine() = default;    // x(t) = 0 with f = 1
-  // frequency f in 1/time (NOT angular); phase in radians
-  Sine(double mean, double amplitude, double frequency, double phase = 0.0);
+    Sine() = default;    // x(t) = 0 with f = 1
+    // frequency f in 1/time (NOT angular); phase in radians
+    Sine(double mean, double amplitude, double frequency, double phase = 0.0);
 
-  double value(double t) const;
-  double rate(double t) const;
-  double period() const { return 1.0 / frequency_; }
-  double omega() const { return TWO_PI * frequency_; }
+    double value(double t) const;
+    double rate(double t) const;
+    double period() const { return 1.0 / frequency_; }
+    double omega() const { return TWO_PI * frequency_; }
 
-  double mean() const { return mean_; }
-  double amplitude() const { return amplitude_; }
-  double frequency() const { return frequency_; }
-  double phase() const { return phase_; }
+    double mean() const { return mean_; }
+    double amplitude() const { return amplitude_; }
+    double frequency() const { return frequency_; }
+    double phase() const { return phase_; }
 
-  // "" if valid, else a message naming the offending parameter
-  std::string check() const;
+    // "" if valid, else a message naming the offending parameter
+    std::string check() const;
 
-  void to_array(double *buf) const;             // writes NPARAM doubles
-  static Sine from_array(const double *buf);    // validates, may throw
+    void to_array(double *buf) const;             // writes NPARAM doubles
+    static Sine from_array(const double *buf);    // validates, may throw
 
- private:
-  double mean_ = 0.0, amplitude_ = 0.0, frequency_ = 1.0, phase_ = 0.0;
-};
+   private:
+    double mean_ = 0.0, amplitude_ = 0.0, frequency_ = 1.0, phase_ = 0.0;
+  };
 
-// ------------------------------------------------------------- Trapezoid
+  // ------------------------------------------------------------- Trapezoid
 
-class Trapezoid {
- public:
-  // base, peak, t_ramp, t_hold, t_unload, t_rest, ncycles
-  static constexpr int NPARAM = 7;
+  class Trapezoid {
+   public:
+    // base, peak, t_ramp, t_hold, t_unload, t_rest, ncycles
+    static constexpr int NPARAM = 7;
 
-  Trapezoid() = default;    // x(t) = 0, P = 1, forever
-  // ncycles = 0: repeat forever
-  Trapezoid(double base, double peak, double t_ramp, double t_hold, double t_unload,
-            double t_rest, long ncycles = 0);
+    Trapezoid() = default;    // x(t) = 0, P = 1, forever
+    // ncycles = 0: repeat forever
+    Trapezoid(double base, double peak, double t_ramp, double t_hold, double t_unload,
+              double t_rest, long ncycles = 0);
 
-  double value(double t) const;
-  double rate(double t) const;
-  double period() const { return t_ramp_ + t_hold_ + t_unload_ + t_rest_; }
-  double omega() const { return TWO_PI / period(); }
-  // time at which the last cycle ends (ncycles * P), or -1 if forever
-  double end_time() const;
+    double value(double t) const;
+    double rate(double t) const;
+    double period() const { return t_ramp_ + t_hold_ + t_unload_ + t_rest_; }
+    double omega() const { return TWO_PI / period(); }
+    // time at which the last cycle ends (ncycles * P), or -1 if forever
+    double end_time() const;
 
-  double base() const { return base_; }
-  double peak() const { return peak_; }
-  double t_ramp() const { return t_ramp_; }
-  double t_hold() const { return t_hold_; }
-  double t_unload() const { return t_unload_; }
-  double t_rest() const { return t_rest_; }
-  long ncycles() const { return ncycles_; }
+    double base() const { return base_; }
+    double peak() const { return peak_; }
+    double t_ramp() const { return t_ramp_; }
+    double t_hold() const { return t_hold_; }
+    double t_unload() const { return t_unload_; }
+    double t_rest() const { return t_rest_; }
+    long ncycles() const { return ncycles_; }
 
-  std::string check() const;
+    std::string check() const;
 
-  void to_array(double *buf) const;
-  static Trapezoid from_array(const double *buf);
+    void to_array(double *buf) const;
+    static Trapezoid from_array(const double *buf);
 
- private:
-  // local time u in [0, P) and whether the waveform has finished
-  double local_time(double t, bool &done) const;
+   private:
+    // local time u in [0, P) and whether the waveform has finished
+    double local_time(double t, bool &done) const;
 
-  double base_ = 0.0, peak_ = 0.0;
-  double t_ramp_ = 0.0, t_hold_ = 1.0, t_unload_ = 0.0, t_rest_ = 0.0;
-  long ncycles_ = 0;
-};
+    double base_ = 0.0, peak_ = 0.0;
+    double t_ramp_ = 0.0, t_hold_ = 1.0, t_unload_ = 0.0, t_rest_ = 0.0;
+    long ncycles_ = 0;
+  };
 
-// ----------------------------------------------------------------- Creep
+  // ----------------------------------------------------------------- Creep
 
-class Creep {
- public:
-  static constexpr int NPARAM = 3;    // start, hold, rate
+  class Creep {
+   public:
+    static constexpr int NPARAM = 3;    // start, hold, rate
 
-  Creep() = default;    // x(t) = 0
-  // rate > 0 is the magnitude of the ramp slope (value per time unit)
-  Creep(double hold, double rate, double start = 0.0);
+    Creep() = default;    // x(t) = 0
+    // rate > 0 is the magnitude of the ramp slope (value per time unit)
+    Creep(double hold, double rate, double start = 0.0);
 
-  double value(double t) const;
-  double rate(double t) const;
-  double period() const { return 0.0; }    // aperiodic
-  double ramp_time() const;                // |hold - start| / rate
+    double value(double t) const;
+    double rate(double t) const;
+    double period() const { return 0.0; }    // aperiodic
+    double ramp_time() const;                // |hold - start| / rate
 
-  double start() const { return start_; }
-  double hold() const { return hold_; }
-  double ramp_rate() const { return rate_; }
+    double start() const { return start_; }
+    double hold() const { return hold_; }
+    double ramp_rate() const { return rate_; }
 
-  std::string check() const;
+    std::string check() const;
 
-  void to_array(double *buf) const;
-  static Creep from_array(const double *buf);
+    void to_array(double *buf) const;
+    static Creep from_array(const double *buf);
 
- private:
-  double start_ = 0.0, hold_ = 0.0, rate_ = 1.0;
-};
+   private:
+    double start_ = 0.0, hold_ = 0.0, rate_ = 1.0;
+  };
 
-// ------------------------------------------------- Waveform (any of three)
+  // ------------------------------------------------- Waveform (any of three)
 
-enum class WaveKind : int { SINE = 1, TRAPEZOID = 2, CREEP = 3 };
+  enum class WaveKind : int { SINE = 1, TRAPEZOID = 2, CREEP = 3 };
 
-class Waveform {
- public:
-  // maximum serialised length: [kind, nparam, params...]
-  static constexpr int MAX_ARRAY = 2 + Trapezoid::NPARAM;
+  class Waveform {
+   public:
+    // maximum serialised length: [kind, nparam, params...]
+    static constexpr int MAX_ARRAY = 2 + Trapezoid::NPARAM;
 
-  Waveform() = default;    // zero sine
-  Waveform(const Sine &w) : w_(w) {}
-  Waveform(const Trapezoid &w) : w_(w) {}
-  Waveform(const Creep &w) : w_(w) {}
+    Waveform() = default;    // zero sine
+    Waveform(const Sine &w) : w_(w) {}
+    Waveform(const Trapezoid &w) : w_(w) {}
+    Waveform(const Creep &w) : w_(w) {}
 
-  WaveKind kind() const;
-  double value(double t) const;
-  double rate(double t) const;
-  double period() const;    // 0 for creep
+    WaveKind kind() const;
+    double value(double t) const;
+    double rate(double t) const;
+    double period() const;    // 0 for creep
 
-  const Sine *sine() const { return std::get_if<Sine>(&w_); }
-  const Trapezoid *trapezoid() const { return std::get_if<Trapezoid>(&w_); }
-  const Creep *creep() const { return std::get_if<Creep>(&w_); }
+    const Sine *sine() const { return std::get_if<Sine>(&w_); }
+    const Trapezoid *trapezoid() const { return std::get_if<Trapezoid>(&w_); }
+    const Creep *creep() const { return std::get_if<Creep>(&w_); }
 
-  int array_size() const;    // 2 + NPARAM of the held kind
-  void to_array(double *buf) const;
-  std::vector<double> to_array() const;
-  // reads [kind, nparam, params...]; throws std::invalid_argument on an
-  // unknown kind, a wrong nparam or invalid parameters
-  static Waveform from_array(const double *buf);
-  static Waveform from_array(const std::vector<double> &v);
+    int array_size() const;    // 2 + NPARAM of the held kind
+    void to_array(double *buf) const;
+    std::vector<double> to_array() const;
+    // reads [kind, nparam, params...]; throws std::invalid_argument on an
+    // unknown kind, a wrong nparam or invalid parameters
+    static Waveform from_array(const double *buf);
+    static Waveform from_array(const std::vector<double> &v);
 
- private:
-  std::variant<Sine, Trapezoid, Creep> w_;
-};
+   private:
+    std::variant<Sine, Trapezoid, Creep> w_;
+  };
 
-// ---------------------------------------------------------------- DMA
+  // ---------------------------------------------------------------- DMA
 
-struct DMAResult {
-  bool valid = false;
-  long nsamples = 0;      // samples entering the fit
-  double omega = 0.0;     // angular frequency of the cycle
-  double t_start = 0.0;
-  double t_first = 0.0, t_last = 0.0;    // first / last fitted sample time
+  struct DMAResult {
+    bool valid = false;
+    long nsamples = 0;     // samples entering the fit
+    double omega = 0.0;    // angular frequency of the cycle
+    double t_start = 0.0;
+    double t_first = 0.0, t_last = 0.0;    // first / last fitted sample time
 
-  // fitted y = mean + drift (t - t_mid) + amp sin(w t + phase)
-  double strain_amp = 0.0, strain_phase = 0.0, strain_mean = 0.0, strain_drift = 0.0;
-  double stress_amp = 0.0, stress_phase = 0.0, stress_mean = 0.0, stress_drift = 0.0;
-  // rms fit residuals, sqrt((y.y - beta.X^T y)/n): a diagnostic only; the
-  // cancellation floor is ~ sqrt(machine eps) * amplitude (~1e-8 relative)
-  double strain_rms_resid = 0.0, stress_rms_resid = 0.0;
+    // fitted y = mean + drift (t - t_mid) + amp sin(w t + phase)
+    double strain_amp = 0.0, strain_phase = 0.0, strain_mean = 0.0, strain_drift = 0.0;
+    double stress_amp = 0.0, stress_phase = 0.0, stress_mean = 0.0, stress_drift = 0.0;
+    // rms fit residuals, sqrt((y.y - beta.X^T y)/n): a diagnostic only; the
+    // cancellation floor is ~ sqrt(machine eps) * amplitude (~1e-8 relative)
+    double strain_rms_resid = 0.0, stress_rms_resid = 0.0;
 
-  double delta = 0.0;        // phase lag of strain behind stress, (-pi, pi]
-  double E_storage = 0.0;    // E'  = sig0/eps0 cos delta
-  double E_loss = 0.0;       // E'' = sig0/eps0 sin delta
-  double tan_delta = 0.0;
-  double W_loop = 0.0;       // oint sig d eps, trapezoid rule
-  double W_fit = 0.0;        // pi sig0 eps0 sin delta
-};
+    double delta = 0.0;        // phase lag of strain behind stress, (-pi, pi]
+    double E_storage = 0.0;    // E'  = sig0/eps0 cos delta
+    double E_loss = 0.0;       // E'' = sig0/eps0 sin delta
+    double tan_delta = 0.0;
+    double W_loop = 0.0;    // oint sig d eps, trapezoid rule
+    double W_fit = 0.0;     // pi sig0 eps0 sin delta
+  };
 
-class DMAAccumulator {
- public:
-  static constexpr int MIN_SAMPLES = 5;
-  static constexpr int STATE_SIZE = 38;
+  class DMAAccumulator {
+   public:
+    static constexpr int MIN_SAMPLES = 5;
+    static constexpr int STATE_SIZE = 38;
 
-  DMAAccumulator() = default;    // omega = 2 pi, t_start = 0
-  // omega > 0 (angular frequency), t_start: time of cycle start
-  DMAAccumulator(double omega, double t_start);
+    DMAAccumulator() = default;    // omega = 2 pi, t_start = 0
+    // omega > 0 (angular frequency), t_start: time of cycle start
+    DMAAccumulator(double omega, double t_start);
 
-  // start a fresh cycle (all sums and the loop integral cleared)
-  void reset(double t_start);
-  void reset(double omega, double t_start);
-  // start the next cycle keeping the last sample as the left end point of
-  // the loop-integral trapezoid (the sample is not refitted)
-  void next_cycle(double t_start);
+    // start a fresh cycle (all sums and the loop integral cleared)
+    void reset(double t_start);
+    void reset(double omega, double t_start);
+    // start the next cycle keeping the last sample as the left end point of
+    // the loop-integral trapezoid (the sample is not refitted)
+    void next_cycle(double t_start);
 
-  void add(double t, double strain, double stress);
-  DMAResult finish() const;    // does not modify the state
+    void add(double t, double strain, double stress);
+    DMAResult finish() const;    // does not modify the state
 
-  long nsamples() const { return static_cast<long>(n_); }
-  double omega() const { return omega_; }
-  double period() const { return TWO_PI / omega_; }
-  double t_start() const { return t_start_; }
-  double loop_integral() const { return W_; }
+    long nsamples() const { return static_cast<long>(n_); }
+    double omega() const { return omega_; }
+    double period() const { return TWO_PI / omega_; }
+    double t_start() const { return t_start_; }
+    double loop_integral() const { return W_; }
 
-  void pack(double *buf) const;      // STATE_SIZE doubles
-  void unpack(const double *buf);    // throws on a bad version / omega
-  std::vector<double> to_array() const;
-  static DMAAccumulator from_array(const std::vector<double> &v);
+    void pack(double *buf) const;      // STATE_SIZE doubles
+    void unpack(const double *buf);    // throws on a bad version / omega
+    std::vector<double> to_array() const;
+    static DMAAccumulator from_array(const std::vector<double> &v);
 
- private:
-  void clear_sums();
+   private:
+    void clear_sums();
 
-  double omega_ = TWO_PI;
-  double t_start_ = 0.0, t_mid_ = 0.5, period_ = 1.0;
-  double theta_ref_ = 0.0;    // fmod(w t_start, 2 pi): theta = w (t - t_start) + theta_ref
+    double omega_ = TWO_PI;
+    double t_start_ = 0.0, t_mid_ = 0.5, period_ = 1.0;
+    double theta_ref_ = 0.0;    // fmod(w t_start, 2 pi): theta = w (t - t_start) + theta_ref
 
-  double n_ = 0.0;
-  double S_[10] = {};           // upper triangle of X^T X (row major)
-  double Ty_[2][4] = {};        // X^T (y - y_ref), y = eps, sig
-  double yy_[2] = {};           // sum (y - y_ref)^2
-  double yref_[2] = {};         // first sample of the cycle
-  double ymaxdev_[2] = {};      // max |y - y_ref|
-  double t_first_ = 0.0, t_last_ = 0.0;
+    double n_ = 0.0;
+    double S_[10] = {};         // upper triangle of X^T X (row major)
+    double Ty_[2][4] = {};      // X^T (y - y_ref), y = eps, sig
+    double yy_[2] = {};         // sum (y - y_ref)^2
+    double yref_[2] = {};       // first sample of the cycle
+    double ymaxdev_[2] = {};    // max |y - y_ref|
+    double t_first_ = 0.0, t_last_ = 0.0;
 
-  double W_ = 0.0;              // loop integral
-  double has_prev_ = 0.0;       // 1 if a previous sample exists
-  double prev_[3] = {};         // previous t, eps, sig
-};
+    double W_ = 0.0;           // loop integral
+    double has_prev_ = 0.0;    // 1 if a previous sample exists
+    double prev_[3] = {};      // previous t, eps, sig
+  };
 
 }    // namespace dma
 }    // namespace AMORPH

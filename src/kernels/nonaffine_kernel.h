@@ -114,118 +114,117 @@
 namespace AMORPH {
 namespace nonaffine {
 
-// Default relative singularity threshold for V (see above).
-constexpr double kSingularTol = 1.0e-12;
+  // Default relative singularity threshold for V (see above).
+  constexpr double kSingularTol = 1.0e-12;
 
-// Volume-ratio threshold: Result::inverted = (J = det F <= kInvertedJ).
-constexpr double kInvertedJ = 1.0e-12;
+  // Volume-ratio threshold: Result::inverted = (J = det F <= kInvertedJ).
+  constexpr double kInvertedJ = 1.0e-12;
 
-// Voigt indices of eta[] (tensor components, not engineering shear).
-enum VoigtIndex { XX = 0, YY = 1, ZZ = 2, YZ = 3, XZ = 4, XY = 5 };
+  // Voigt indices of eta[] (tensor components, not engineering shear).
+  enum VoigtIndex { XX = 0, YY = 1, ZZ = 2, YZ = 3, XZ = 4, XY = 5 };
 
-// Per-atom result (POD: trivially copyable, zero it with `Result r{};`).
-// All 3x3 matrices are row-major: M[3*row + col].
-struct Result {
-  bool valid;         // false: < 3 neighbours, singular V or non-finite data;
-                      //        all values below are then 0
-  bool inverted;      // J = det F <= kInvertedJ: inverted or collapsed
-                      // (see "Inverted elements"); valid stays true
-  int nneigh;         // number of reference neighbours added
-  double d2min;       // D2min = sum_j |d_j - F d0_j|^2   (length^2)
-  double F[9];        // deformation gradient, row-major
-  double eta[6];      // Green-Lagrange strain, Voigt xx yy zz yz xz xy
-  double von_mises;   // von Mises shear strain invariant
-  double volumetric;  // tr(eta) / 3
-  double rotation;    // rotation angle of R (F = R U), radians, [0, pi]
-};
+  // Per-atom result (POD: trivially copyable, zero it with `Result r{};`).
+  // All 3x3 matrices are row-major: M[3*row + col].
+  struct Result {
+    bool valid;           // false: < 3 neighbours, singular V or non-finite data;
+                          //        all values below are then 0
+    bool inverted;        // J = det F <= kInvertedJ: inverted or collapsed
+                          // (see "Inverted elements"); valid stays true
+    int nneigh;           // number of reference neighbours added
+    double d2min;         // D2min = sum_j |d_j - F d0_j|^2   (length^2)
+    double F[9];          // deformation gradient, row-major
+    double eta[6];        // Green-Lagrange strain, Voigt xx yy zz yz xz xy
+    double von_mises;     // von Mises shear strain invariant
+    double volumetric;    // tr(eta) / 3
+    double rotation;      // rotation angle of R (F = R U), radians, [0, pi]
+  };
 
-// ---------------------------------------------------------------------------
-// One-pass accumulator for one central atom (recommended API).
-//
-//   Accumulator acc;                 // zero-initialised; or acc.reset()
-//   for (each reference neighbour j) acc.add(d0_j, d_j);
-//   Result r = acc.finish();
-//
-// No allocation; 19 doubles + 1 int of state.  V (the reference part) could
-// be cached per atom by the caller since it does not change between
-// evaluations; finish() recomputes its inverse (a few dozen flops).
-struct Accumulator {
-  double V[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // sum d0 d0^T (symmetric)
-  double B[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // sum u d0^T, u = d - d0
-  double S = 0.0;                             // sum |u|^2
-  int n = 0;                                  // neighbours added
+  // ---------------------------------------------------------------------------
+  // One-pass accumulator for one central atom (recommended API).
+  //
+  //   Accumulator acc;                 // zero-initialised; or acc.reset()
+  //   for (each reference neighbour j) acc.add(d0_j, d_j);
+  //   Result r = acc.finish();
+  //
+  // No allocation; 19 doubles + 1 int of state.  V (the reference part) could
+  // be cached per atom by the caller since it does not change between
+  // evaluations; finish() recomputes its inverse (a few dozen flops).
+  struct Accumulator {
+    double V[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};    // sum d0 d0^T (symmetric)
+    double B[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};    // sum u d0^T, u = d - d0
+    double S = 0.0;                               // sum |u|^2
+    int n = 0;                                    // neighbours added
 
-  void reset();
+    void reset();
 
-  // Add one neighbour: reference bond d0 = x0_j - x0_i, current bond
-  // d = x_j - x_i.
-  void add(const double d0[3], const double d[3]);
+    // Add one neighbour: reference bond d0 = x0_j - x0_i, current bond
+    // d = x_j - x_i.
+    void add(const double d0[3], const double d[3]);
 
-  // Same, but given the bond's relative displacement u = d - d0 directly
-  // (e.g. u = (x_j - x0_j) - (x_i - x0_i) from unwrapped per-atom
-  // displacements, which avoids rounding of d - d0 and any current-box
-  // minimum-image step).
-  void add_displacement(const double d0[3], const double u[3]);
+    // Same, but given the bond's relative displacement u = d - d0 directly
+    // (e.g. u = (x_j - x0_j) - (x_i - x0_i) from unwrapped per-atom
+    // displacements, which avoids rounding of d - d0 and any current-box
+    // minimum-image step).
+    void add_displacement(const double d0[3], const double u[3]);
 
-  // Evaluate everything (F, D2min, eta, invariants, rotation).
-  // tol: relative singularity threshold for V (see header comment).
-  Result finish(double tol = kSingularTol) const;
-};
+    // Evaluate everything (F, D2min, eta, invariants, rotation).
+    // tol: relative singularity threshold for V (see header comment).
+    Result finish(double tol = kSingularTol) const;
+  };
 
-// Two-pass variant from arrays of n bond vectors (d0, d: n*3 doubles,
-// d0[3*j+k]).  Same Result as Accumulator::finish(), except that D2min is
-// evaluated directly as sum_j |d_j - F d0_j|^2 (more accurate for nearly
-// affine data, see header comment).  No allocation.
-Result nonaffine_two_pass(const double *d0, const double *d, int n,
-                          double tol = kSingularTol);
+  // Two-pass variant from arrays of n bond vectors (d0, d: n*3 doubles,
+  // d0[3*j+k]).  Same Result as Accumulator::finish(), except that D2min is
+  // evaluated directly as sum_j |d_j - F d0_j|^2 (more accurate for nearly
+  // affine data, see header comment).  No allocation.
+  Result nonaffine_two_pass(const double *d0, const double *d, int n, double tol = kSingularTol);
 
-// ---------------------------------------------------------------------------
-// 3x3 building blocks (row-major), exposed for reuse and tests.
+  // ---------------------------------------------------------------------------
+  // 3x3 building blocks (row-major), exposed for reuse and tests.
 
-double det3(const double A[9]);
+  double det3(const double A[9]);
 
-// Inverse via the adjugate.  Returns false (Ainv zeroed) if
-// |det A| <= tol * (||A||_F^2 / 3)^(3/2)  or det A is not finite.  For a
-// symmetric positive semidefinite A pass the trace form yourself; this
-// generic test uses the Frobenius norm so it is invariant to rotations.
-bool invert3(const double A[9], double Ainv[9], double tol = kSingularTol);
+  // Inverse via the adjugate.  Returns false (Ainv zeroed) if
+  // |det A| <= tol * (||A||_F^2 / 3)^(3/2)  or det A is not finite.  For a
+  // symmetric positive semidefinite A pass the trace form yourself; this
+  // generic test uses the Frobenius norm so it is invariant to rotations.
+  bool invert3(const double A[9], double Ainv[9], double tol = kSingularTol);
 
-// Green-Lagrange strain of F, eta = 1/2 (F^T F - I), Voigt xx yy zz yz xz xy.
-// Evaluated as 1/2 (H + H^T + H^T H) with H = F - I, which avoids the
-// cancellation in F^T F - I for small strains.
-void green_lagrange(const double F[9], double eta[6]);
+  // Green-Lagrange strain of F, eta = 1/2 (F^T F - I), Voigt xx yy zz yz xz xy.
+  // Evaluated as 1/2 (H + H^T + H^T H) with H = F - I, which avoids the
+  // cancellation in F^T F - I for small strains.
+  void green_lagrange(const double F[9], double eta[6]);
 
-// Same, from the displacement gradient H = F - I (more accurate if H was
-// computed directly, as the accumulator does).
-void green_lagrange_from_gradient(const double H[9], double eta[6]);
+  // Same, from the displacement gradient H = F - I (more accurate if H was
+  // computed directly, as the accumulator does).
+  void green_lagrange_from_gradient(const double H[9], double eta[6]);
 
-double von_mises_strain(const double eta[6]);
-double volumetric_strain(const double eta[6]);
+  double von_mises_strain(const double eta[6]);
+  double volumetric_strain(const double eta[6]);
 
-// Polar decomposition F = R U.
-//   Regular case, det F > 1e-12 (||F||_F^2 / 3)^(3/2): Higham's scaled
-//   Newton iteration
-//     R_0 = F,  R_{k+1} = 1/2 (g_k R_k + g_k^-1 R_k^-T),
-//     g_k = sqrt(||R_k^-1||_F / ||R_k||_F)   (Frobenius-norm scaling),
-//   quadratically convergent (typically 3-7 iterations for physical F),
-//   R orthogonal to ~1e-16, det R = +1; U = sym(R^T F) symmetric positive
-//   definite.  Returns true.
-//   Otherwise (det F <= 0 or F nearly singular): R = closest proper rotation to F
-//   (Kabsch, through a Jacobi eigen-decomposition of F^T F), U = sym(R^T F)
-//   symmetric with a non-positive eigenvalue when det F <= 0 (for a nearly
-//   singular F with det F > 0 it is positive semidefinite).  Returns
-//   det F > 0.  F == 0 gives R = I.  Never produces NaN: non-finite F gives
-//   R = I and non-finite entries of U are set to 0 (returns false).
-bool polar_decompose(const double F[9], double R[9], double U[9]);
+  // Polar decomposition F = R U.
+  //   Regular case, det F > 1e-12 (||F||_F^2 / 3)^(3/2): Higham's scaled
+  //   Newton iteration
+  //     R_0 = F,  R_{k+1} = 1/2 (g_k R_k + g_k^-1 R_k^-T),
+  //     g_k = sqrt(||R_k^-1||_F / ||R_k||_F)   (Frobenius-norm scaling),
+  //   quadratically convergent (typically 3-7 iterations for physical F),
+  //   R orthogonal to ~1e-16, det R = +1; U = sym(R^T F) symmetric positive
+  //   definite.  Returns true.
+  //   Otherwise (det F <= 0 or F nearly singular): R = closest proper rotation to F
+  //   (Kabsch, through a Jacobi eigen-decomposition of F^T F), U = sym(R^T F)
+  //   symmetric with a non-positive eigenvalue when det F <= 0 (for a nearly
+  //   singular F with det F > 0 it is positive semidefinite).  Returns
+  //   det F > 0.  F == 0 gives R = I.  Never produces NaN: non-finite F gives
+  //   R = I and non-finite entries of U are set to 0 (returns false).
+  bool polar_decompose(const double F[9], double R[9], double U[9]);
 
-// Rotation angle of a rotation matrix, radians in [0, pi]:
-// theta = atan2(|axial(R)|, (tr R - 1)/2) == acos(clamp((tr R-1)/2,-1,1)).
-double rotation_angle(const double R[9]);
+  // Rotation angle of a rotation matrix, radians in [0, pi]:
+  // theta = atan2(|axial(R)|, (tr R - 1)/2) == acos(clamp((tr R-1)/2,-1,1)).
+  double rotation_angle(const double R[9]);
 
-// Eigen-decomposition of a symmetric 3x3 matrix A (cyclic Jacobi).
-// evals sorted descending; evecs columns (evecs[3*row + k] is component
-// `row` of eigenvector k), orthonormal, right-handed (det = +1).
-void symmetric_eigen3(const double A[9], double evals[3], double evecs[9]);
+  // Eigen-decomposition of a symmetric 3x3 matrix A (cyclic Jacobi).
+  // evals sorted descending; evecs columns (evecs[3*row + k] is component
+  // `row` of eigenvector k), orthonormal, right-handed (det = +1).
+  void symmetric_eigen3(const double A[9], double evals[3], double evecs[9]);
 
 }    // namespace nonaffine
 }    // namespace AMORPH

@@ -96,8 +96,8 @@ double racah3j(int j1, int j2, int j3, int m1, int m2, int m3)
                                     fact(j2 - m2) * fact(j3 + m3) * fact(j3 - m3));
   long double s = 0.0L;
   for (int k = 0; k <= j1 + j2 + j3; ++k) {
-    const int d1 = j3 - j2 + k + m1, d2 = j3 - j1 + k - m2, d3 = j1 + j2 - j3 - k,
-              d4 = j1 - k - m1, d5 = j2 - k + m2;
+    const int d1 = j3 - j2 + k + m1, d2 = j3 - j1 + k - m2, d3 = j1 + j2 - j3 - k, d4 = j1 - k - m1,
+              d5 = j2 - k + m2;
     if (d1 < 0 || d2 < 0 || d3 < 0 || d4 < 0 || d5 < 0) continue;
     const long double t = 1.0L / (fact(k) * fact(d1) * fact(d2) * fact(d3) * fact(d4) * fact(d5));
     s += (k & 1) ? -t : t;
@@ -112,8 +112,8 @@ double threej_lll_000(int l)
 {
   if ((3 * l) % 2) return 0.0;
   const int g = 3 * l / 2;
-  const long double v = std::sqrt(std::pow(fact(2 * g - 2 * l), 3) / fact(2 * g + 1)) *
-      fact(g) / std::pow(fact(g - l), 3);
+  const long double v = std::sqrt(std::pow(fact(2 * g - 2 * l), 3) / fact(2 * g + 1)) * fact(g) /
+      std::pow(fact(g - l), 3);
   return static_cast<double>((g & 1) ? -v : v);
 }
 
@@ -300,29 +300,31 @@ TEST(BoopYlm, ClosedFormsSmallL)
 {
   SphericalHarmonics sh({0, 1, 2, 3, 4});
   std::vector<cplx> y(sh.full_size());
-  auto Y = [&](int l, int m) { return y[sh.full_offset(sh.slot(l)) + m + l]; };
+  auto Y = [&](int l, int m) {
+    return y[sh.full_offset(sh.slot(l)) + m + l];
+  };
   for (const Vec3 &d : random_directions(200, 11)) {
     ASSERT_TRUE(sh.evaluate(d[0], d[1], d[2], y.data()));
     double th, ph;
     angles(d, th, ph);
     const double c = std::cos(th), s = std::sin(th);
-    const cplx e1 = std::polar(1.0, ph), e2 = std::polar(1.0, 2 * ph),
-               e3 = std::polar(1.0, 3 * ph), e4 = std::polar(1.0, 4 * ph);
+    const cplx e1 = std::polar(1.0, ph), e2 = std::polar(1.0, 2 * ph), e3 = std::polar(1.0, 3 * ph),
+               e4 = std::polar(1.0, 4 * ph);
     const cplx ex[] = {
-        1.0 / (2.0 * std::sqrt(PI)) + cplx(0.0),                      // Y00
-        std::sqrt(3.0 / (4 * PI)) * c + cplx(0.0),                    // Y10
-        -std::sqrt(3.0 / (8 * PI)) * s * e1,                          // Y11
-        std::sqrt(3.0 / (8 * PI)) * s * std::conj(e1),                // Y1-1
-        std::sqrt(5.0 / (16 * PI)) * (3 * c * c - 1) + cplx(0.0),     // Y20
-        -std::sqrt(15.0 / (8 * PI)) * s * c * e1,                     // Y21
-        std::sqrt(15.0 / (32 * PI)) * s * s * e2,                     // Y22
-        std::sqrt(15.0 / (32 * PI)) * s * s * std::conj(e2),          // Y2-2
-        std::sqrt(7.0 / (16 * PI)) * (5 * c * c * c - 3 * c) + cplx(0.0),    // Y30
-        -std::sqrt(35.0 / (64 * PI)) * s * s * s * e3,                // Y33
-        3.0 / 16.0 * std::sqrt(35.0 / (2 * PI)) * s * s * s * s * e4,    // Y44
+        1.0 / (2.0 * std::sqrt(PI)) + cplx(0.0),                                           // Y00
+        std::sqrt(3.0 / (4 * PI)) * c + cplx(0.0),                                         // Y10
+        -std::sqrt(3.0 / (8 * PI)) * s * e1,                                               // Y11
+        std::sqrt(3.0 / (8 * PI)) * s * std::conj(e1),                                     // Y1-1
+        std::sqrt(5.0 / (16 * PI)) * (3 * c * c - 1) + cplx(0.0),                          // Y20
+        -std::sqrt(15.0 / (8 * PI)) * s * c * e1,                                          // Y21
+        std::sqrt(15.0 / (32 * PI)) * s * s * e2,                                          // Y22
+        std::sqrt(15.0 / (32 * PI)) * s * s * std::conj(e2),                               // Y2-2
+        std::sqrt(7.0 / (16 * PI)) * (5 * c * c * c - 3 * c) + cplx(0.0),                  // Y30
+        -std::sqrt(35.0 / (64 * PI)) * s * s * s * e3,                                     // Y33
+        3.0 / 16.0 * std::sqrt(35.0 / (2 * PI)) * s * s * s * s * e4,                      // Y44
         3.0 / 16.0 / std::sqrt(PI) * (35 * c * c * c * c - 30 * c * c + 3) + cplx(0.0),    // Y40
     };
-    const cplx got[] = {Y(0, 0), Y(1, 0), Y(1, 1),  Y(1, -1), Y(2, 0), Y(2, 1),
+    const cplx got[] = {Y(0, 0), Y(1, 0),  Y(1, 1), Y(1, -1), Y(2, 0), Y(2, 1),
                         Y(2, 2), Y(2, -2), Y(3, 0), Y(3, 3),  Y(4, 4), Y(4, 0)};
     for (int i = 0; i < 12; ++i) {
       EXPECT_NEAR(got[i].real(), ex[i].real(), 1e-12) << "case " << i;
@@ -442,8 +444,7 @@ TEST(BoopYlm, BondAlongZAndZeroVector)
           const cplx v = y[sh.full_offset(l) + m + l];
           ASSERT_TRUE(std::isfinite(v.real()) && std::isfinite(v.imag()));
           // Y_l^0(theta=0 or pi) = sqrt((2l+1)/(4 pi)) (+-1)^l, others 0
-          const double ex =
-              (m == 0) ? std::sqrt((2 * l + 1) / (4 * PI)) * std::pow(sgn, l) : 0.0;
+          const double ex = (m == 0) ? std::sqrt((2 * l + 1) / (4 * PI)) * std::pow(sgn, l) : 0.0;
           EXPECT_NEAR(v.real(), ex, 1e-12) << "l=" << l << " m=" << m;
           EXPECT_EQ(v.imag(), 0.0);
         }
@@ -514,11 +515,8 @@ TEST(BoopWigner3j, ClosedFormM0AllL)
 {
   for (int l = 0; l <= LMAX; ++l) {
     const double ex = threej_lll_000(l);
-    EXPECT_NEAR(wigner3j_lll(l, 0, 0, 0), ex, 1e-14 * std::max(1.0, std::fabs(ex)))
-        << "l=" << l;
-    if (ex != 0.0) {
-      EXPECT_NEAR(wigner3j_lll(l, 0, 0, 0) / ex, 1.0, 1e-14) << "l=" << l;
-    }
+    EXPECT_NEAR(wigner3j_lll(l, 0, 0, 0), ex, 1e-14 * std::max(1.0, std::fabs(ex))) << "l=" << l;
+    if (ex != 0.0) { EXPECT_NEAR(wigner3j_lll(l, 0, 0, 0) / ex, 1.0, 1e-14) << "l=" << l; }
   }
 }
 
@@ -539,7 +537,9 @@ TEST(BoopWigner3j, OrthogonalityAndSymmetryAllL)
 {
   for (int l = 0; l <= LMAX; ++l) {
     std::vector<double> t((2 * l + 1) * (2 * l + 1), 0.0);
-    auto T = [&](int m1, int m2) -> double & { return t[(m1 + l) * (2 * l + 1) + (m2 + l)]; };
+    auto T = [&](int m1, int m2) -> double & {
+      return t[(m1 + l) * (2 * l + 1) + (m2 + l)];
+    };
     for (int m1 = -l; m1 <= l; ++m1)
       for (int m2 = -l; m2 <= l; ++m2) T(m1, m2) = wigner3j_lll(l, m1, m2, -m1 - m2);
     // sum_{m1,m2} (l l l; m1 m2 m3)^2 = 1/(2l+1) for every m3
@@ -590,9 +590,7 @@ TEST(BoopWigner3j, ReducedWlSumMatchesBruteForce)
     Wigner3jTable tab(l);
     const double scale = std::pow(s2, 1.5);
     EXPECT_NEAR(brute.imag() / scale, 0.0, 1e-13) << "l=" << l;    // w_l is real
-    if (l & 1) {
-      EXPECT_NEAR(brute.real() / scale, 0.0, 1e-13) << "odd l=" << l;
-    }
+    if (l & 1) { EXPECT_NEAR(brute.real() / scale, 0.0, 1e-13) << "odd l=" << l; }
     EXPECT_NEAR(tab.wl(q.data()) / scale, brute.real() / scale, 1e-13) << "l=" << l;
     EXPECT_NEAR(tab.wl_hat(q.data()), brute.real() / scale, 1e-13) << "l=" << l;
     std::vector<double> re(l + 1), im(l + 1);
@@ -632,9 +630,7 @@ Invariants crystal(const std::vector<Vec3> &bonds)
   const auto b4 = qlm_ref(4, bonds), b6 = qlm_ref(6, bonds);
   EXPECT_NEAR(ql_ref(4, b4), r.q4, 1e-12);
   EXPECT_NEAR(ql_ref(6, b6), r.q6, 1e-12);
-  if (r.q4 > 1e-6) {
-    EXPECT_NEAR(wlhat_ref(4, b4), r.w4hat, 1e-11);
-  }
+  if (r.q4 > 1e-6) { EXPECT_NEAR(wlhat_ref(4, b4), r.w4hat, 1e-11); }
   EXPECT_NEAR(wlhat_ref(6, b6), r.w6hat, 1e-11);
   return r;
 }
@@ -709,8 +705,7 @@ TEST(BoopInvariants, RotationInvariance)
           << "l=" << l;
       EXPECT_NEAR(tab.wl_half(&a.re[o], &a.im[o]), tab.wl_half(&b.re[o], &b.im[o]), 1e-12)
           << "l=" << l;
-      EXPECT_NEAR(tab.wl_hat_half(&a.re[o], &a.im[o]), tab.wl_hat_half(&b.re[o], &b.im[o]),
-                  1e-12)
+      EXPECT_NEAR(tab.wl_hat_half(&a.re[o], &a.im[o]), tab.wl_hat_half(&b.re[o], &b.im[o]), 1e-12)
           << "l=" << l;
     }
   }
@@ -756,8 +751,7 @@ TEST(BoopInvariants, OddLWlVanishes)
   SphericalHarmonics sh({3, 5});
   const HalfQ h = kernel_qlm_half(sh, random_directions(9, 41));
   EXPECT_EQ(Wigner3jTable(3).wl_half(&h.re[sh.half_offset(0)], &h.im[sh.half_offset(0)]), 0.0);
-  EXPECT_EQ(Wigner3jTable(5).wl_hat_half(&h.re[sh.half_offset(1)], &h.im[sh.half_offset(1)]),
-            0.0);
+  EXPECT_EQ(Wigner3jTable(5).wl_hat_half(&h.re[sh.half_offset(1)], &h.im[sh.half_offset(1)]), 0.0);
   EXPECT_GT(ql_half(3, &h.re[0], &h.im[0]), 0.0);
 }
 
@@ -767,8 +761,8 @@ TEST(BoopInvariants, BondCrystallinity)
   // s(i,i) = 1 for random environments
   const HalfQ a = kernel_qlm_half(sh, random_directions(11, 51));
   const HalfQ b = kernel_qlm_half(sh, random_directions(14, 52));
-  EXPECT_NEAR(bond_crystallinity_half(6, a.re.data(), a.im.data(), a.re.data(), a.im.data()),
-              1.0, 1e-14);
+  EXPECT_NEAR(bond_crystallinity_half(6, a.re.data(), a.im.data(), a.re.data(), a.im.data()), 1.0,
+              1e-14);
   // two fcc atoms (same orientation; the second has its bonds in another order
   // and with a lattice-constant change) -> 1
   std::vector<Vec3> f2 = fcc12();
@@ -776,13 +770,11 @@ TEST(BoopInvariants, BondCrystallinity)
   for (Vec3 &d : f2)
     for (double &x : d) x *= 1.7;
   const HalfQ f = kernel_qlm_half(sh, fcc12()), g = kernel_qlm_half(sh, f2);
-  EXPECT_NEAR(bond_crystallinity_half(6, f.re.data(), f.im.data(), g.re.data(), g.im.data()),
-              1.0, 1e-14);
+  EXPECT_NEAR(bond_crystallinity_half(6, f.re.data(), f.im.data(), g.re.data(), g.im.data()), 1.0,
+              1e-14);
   // symmetric, bounded, and half and full layouts agree
-  const double sab =
-      bond_crystallinity_half(6, a.re.data(), a.im.data(), b.re.data(), b.im.data());
-  const double sba =
-      bond_crystallinity_half(6, b.re.data(), b.im.data(), a.re.data(), a.im.data());
+  const double sab = bond_crystallinity_half(6, a.re.data(), a.im.data(), b.re.data(), b.im.data());
+  const double sba = bond_crystallinity_half(6, b.re.data(), b.im.data(), a.re.data(), a.im.data());
   EXPECT_EQ(sab, sba);
   EXPECT_LE(std::fabs(sab), 1.0);
   std::vector<cplx> fa(sh.full_size()), fb(sh.full_size());
@@ -804,8 +796,7 @@ TEST(BoopInvariants, BondCrystallinity)
   EXPECT_NEAR(sum_sq(6, fa.data()), na, 1e-15);
   // fcc rotated against fcc is no longer fully correlated; bcc vs fcc differ
   const HalfQ fr = kernel_qlm_half(sh, rotate(random_rotation(9), fcc12()));
-  EXPECT_LT(bond_crystallinity_half(6, f.re.data(), f.im.data(), fr.re.data(), fr.im.data()),
-            0.99);
+  EXPECT_LT(bond_crystallinity_half(6, f.re.data(), f.im.data(), fr.re.data(), fr.im.data()), 0.99);
 }
 
 /* ======================================================================

@@ -103,7 +103,8 @@ TEST(BoxFrame, ContinuousBoxFollowsFlips)
     // hc: the unflipped box up to a lattice vector sum; its tilts are those of the
     // continuous shear exactly where the flips did not mix (xy, yz) and, for xz, the
     // continuous xz (the yz flips shift xz by the xy of their time, also continuous)
-    for (int k = 0; k < 6; ++k) ASSERT_NEAR(cb.hc()[k], cont[k], 1e-9) << "step " << step << " k " << k;
+    for (int k = 0; k < 6; ++k)
+      ASSERT_NEAR(cb.hc()[k], cont[k], 1e-9) << "step " << step << " k " << k;
   }
   EXPECT_GT(nflips, 10);
 }

@@ -79,6 +79,8 @@ TEST(CellList, LatticeDistanceExactlyAtCutoffExcluded)
   for (auto &p : pts) x.push_back(p.data());
   cl.build(x.data(), (int) x.size(), 1.0 + 1e-12);
   int n = 0;
-  cl.for_each_neighbor(62, [&](int, double, double, double, double) { ++n; });    // centre
+  cl.for_each_neighbor(62, [&](int, double, double, double, double) {
+    ++n;
+  });    // centre
   EXPECT_EQ(n, 6);
 }

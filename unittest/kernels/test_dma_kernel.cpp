@@ -31,11 +31,13 @@ std::string thrown_message(const std::function<void()> &f)
   return {};
 }
 
-#define EXPECT_THROW_NAMING(stmt, name)                                        \
-  do {                                                                         \
-    const std::string msg_ = thrown_message([&]() { (void) (stmt); });         \
-    EXPECT_NE(msg_.find(name), std::string::npos)                              \
-        << "message '" << msg_ << "' does not name '" << name << "'";          \
+#define EXPECT_THROW_NAMING(stmt, name)                               \
+  do {                                                                \
+    const std::string msg_ = thrown_message([&]() {                   \
+      (void) (stmt);                                                  \
+    });                                                               \
+    EXPECT_NE(msg_.find(name), std::string::npos)                     \
+        << "message '" << msg_ << "' does not name '" << name << "'"; \
   } while (0)
 
 // central finite difference, O(h^2) error
@@ -46,11 +48,11 @@ template <class W> double fd_rate(const W &w, double t, double h)
 
 bool all_finite(const DMAResult &r)
 {
-  const double v[] = {r.omega,        r.t_start,          r.t_first,          r.t_last,
-                      r.strain_amp,   r.strain_phase,     r.strain_mean,      r.strain_drift,
-                      r.stress_amp,   r.stress_phase,     r.stress_mean,      r.stress_drift,
-                      r.strain_rms_resid, r.stress_rms_resid, r.delta,        r.E_storage,
-                      r.E_loss,       r.tan_delta,        r.W_loop,           r.W_fit};
+  const double v[] = {
+      r.omega,        r.t_start,      r.t_first,          r.t_last,           r.strain_amp,
+      r.strain_phase, r.strain_mean,  r.strain_drift,     r.stress_amp,       r.stress_phase,
+      r.stress_mean,  r.stress_drift, r.strain_rms_resid, r.stress_rms_resid, r.delta,
+      r.E_storage,    r.E_loss,       r.tan_delta,        r.W_loop,           r.W_fit};
   for (double x : v)
     if (!std::isfinite(x)) return false;
   return true;
@@ -65,14 +67,16 @@ void expect_identical(const DMAResult &a, const DMAResult &b)
 {
   EXPECT_EQ(a.valid, b.valid);
   EXPECT_EQ(a.nsamples, b.nsamples);
-  const double va[] = {a.strain_amp, a.strain_phase, a.strain_mean, a.strain_drift,
-                       a.stress_amp, a.stress_phase, a.stress_mean, a.stress_drift,
-                       a.strain_rms_resid, a.stress_rms_resid, a.delta, a.E_storage,
-                       a.E_loss, a.tan_delta, a.W_loop, a.W_fit, a.t_first, a.t_last};
-  const double vb[] = {b.strain_amp, b.strain_phase, b.strain_mean, b.strain_drift,
-                       b.stress_amp, b.stress_phase, b.stress_mean, b.stress_drift,
-                       b.strain_rms_resid, b.stress_rms_resid, b.delta, b.E_storage,
-                       b.E_loss, b.tan_delta, b.W_loop, b.W_fit, b.t_first, b.t_last};
+  const double va[] = {
+      a.strain_amp,   a.strain_phase, a.strain_mean,  a.strain_drift,     a.stress_amp,
+      a.stress_phase, a.stress_mean,  a.stress_drift, a.strain_rms_resid, a.stress_rms_resid,
+      a.delta,        a.E_storage,    a.E_loss,       a.tan_delta,        a.W_loop,
+      a.W_fit,        a.t_first,      a.t_last};
+  const double vb[] = {
+      b.strain_amp,   b.strain_phase, b.strain_mean,  b.strain_drift,     b.stress_amp,
+      b.stress_phase, b.stress_mean,  b.stress_drift, b.strain_rms_resid, b.stress_rms_resid,
+      b.delta,        b.E_storage,    b.E_loss,       b.tan_delta,        b.W_loop,
+      b.W_fit,        b.t_first,      b.t_last};
   for (std::size_t i = 0; i < sizeof(va) / sizeof(double); ++i)
     EXPECT_TRUE(same_bits(va[i], vb[i])) << "field " << i << ": " << va[i] << " vs " << vb[i];
 }
@@ -127,12 +131,12 @@ TEST(DMAWaveform, TrapezoidSegments)
   EXPECT_DOUBLE_EQ(w.value(0.0), 1.0);     // ramp
   EXPECT_DOUBLE_EQ(w.value(0.5), 2.0);
   EXPECT_DOUBLE_EQ(w.value(1.0), 3.0);
-  EXPECT_DOUBLE_EQ(w.value(2.0), 5.0);     // hold
+  EXPECT_DOUBLE_EQ(w.value(2.0), 5.0);    // hold
   EXPECT_DOUBLE_EQ(w.value(4.0), 5.0);
-  EXPECT_DOUBLE_EQ(w.value(5.0), 5.0);     // unload starts (continuous)
+  EXPECT_DOUBLE_EQ(w.value(5.0), 5.0);    // unload starts (continuous)
   EXPECT_DOUBLE_EQ(w.value(5.25), 4.0);
   EXPECT_DOUBLE_EQ(w.value(5.5), 3.0);
-  EXPECT_DOUBLE_EQ(w.value(6.0), 1.0);     // rest
+  EXPECT_DOUBLE_EQ(w.value(6.0), 1.0);    // rest
   EXPECT_DOUBLE_EQ(w.value(9.0), 1.0);
   // second cycle
   EXPECT_DOUBLE_EQ(w.value(10.0), 1.0);
@@ -266,7 +270,9 @@ TEST(DMAWaveform, InvalidParametersNameTheParameter)
 
   // check() reports without throwing
   EXPECT_TRUE(Sine(0, 1, 1).check().empty());
-  const std::string m = thrown_message([] { Sine(0.0, 1.0, -1.0); });
+  const std::string m = thrown_message([] {
+    Sine(0.0, 1.0, -1.0);
+  });
   EXPECT_EQ(m, "sine: frequency must be finite and > 0 (got -1)");
 }
 

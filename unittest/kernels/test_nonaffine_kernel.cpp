@@ -224,8 +224,7 @@ void expect_invalid(const Result &r, int n)
 // row (j,a) has d0_jb in column 3a+b; normal equations M^T M f = M^T y solved
 // by Gaussian elimination with partial pivoting.  D2min is then the direct
 // residual sum.
-void brute_force(const std::vector<double> &d0, const std::vector<double> &d, M3 &F,
-                 double &d2min)
+void brute_force(const std::vector<double> &d0, const std::vector<double> &d, M3 &F, double &d2min)
 {
   const int n = static_cast<int>(d0.size() / 3);
   double A[9][10] = {};    // augmented [M^T M | M^T y]
@@ -390,9 +389,8 @@ TEST(NonaffinePolar, KnownFactorsRecovered)
 
 TEST(NonaffinePolar, PureRotationAngle)
 {
-  const double angles[] = {0.0,       1e-12,      1e-8,        1e-6,       1e-3,
-                           0.1,       0.5,        1.0,         PI / 2,     2.0,
-                           3.0,       PI - 1e-3,  PI - 1e-6,   PI - 1e-8,  PI};
+  const double angles[] = {0.0,    1e-12, 1e-8, 1e-6,      1e-3,      0.1,       0.5, 1.0,
+                           PI / 2, 2.0,   3.0,  PI - 1e-3, PI - 1e-6, PI - 1e-8, PI};
   const double axes[][3] = {{0, 0, 1}, {1, 0, 0}, {1, 1, 1}, {0.3, -0.7, 0.2}};
   for (const auto &ax : axes)
     for (double a : angles) {

@@ -17,8 +17,8 @@ TEST(PdfKernel, P2WeightsAlongAndAcrossTheAxis)
 {
   AnisoHistogram h(10, 5.0, 1);
   const Target t{0, 2.0};
-  const double along[3] = {0.0, 0.0, 1.2};    // bin 2
-  const double across[3] = {0.0, 3.1, 0.0};   // bin 6
+  const double along[3] = {0.0, 0.0, 1.2};     // bin 2
+  const double across[3] = {0.0, 3.1, 0.0};    // bin 6
   h.add(along, 1.44, 2, &t, 1);
   h.add(across, 3.1 * 3.1, 2, &t, 1);
   EXPECT_DOUBLE_EQ(h.h0(0)[2], 2.0);
@@ -64,7 +64,8 @@ TEST(PdfKernel, NormalisationIsThatOfComputeRdf)
                          nullptr);
   double n0 = 0.0;
   for (int b = 0; b < nbin; ++b) {
-    const double vfrac = 4.0 * M_PI / 3.0 * (std::pow((b + 1) * delr, 3) - std::pow(b * delr, 3)) / vol;
+    const double vfrac =
+        4.0 * M_PI / 3.0 * (std::pow((b + 1) * delr, 3) - std::pow(b * delr, 3)) / vol;
     EXPECT_NEAR(g0[b], h0[b] / (vfrac * normfac * icount), 1e-14);
     EXPECT_NEAR(g2[b], std::sqrt(5.0) * h2[b] / (vfrac * normfac * icount), 1e-14);
     n0 += h0[b] / icount;

@@ -14,9 +14,9 @@ using namespace AMORPH::tml;
 
 TEST(TMLCheck, AucClosedForms)
 {
-  EXPECT_DOUBLE_EQ(auc({1, 2, 3}, {4, 5}), 1.0);     // fully separated
-  EXPECT_DOUBLE_EQ(auc({4, 5}, {1, 2, 3}), 0.0);     // reversed
-  EXPECT_DOUBLE_EQ(auc({1, 2, 3}, {1, 2, 3}), 0.5);  // identical samples
+  EXPECT_DOUBLE_EQ(auc({1, 2, 3}, {4, 5}), 1.0);       // fully separated
+  EXPECT_DOUBLE_EQ(auc({4, 5}, {1, 2, 3}), 0.0);       // reversed
+  EXPECT_DOUBLE_EQ(auc({1, 2, 3}, {1, 2, 3}), 0.5);    // identical samples
   // one pair of 4 tied: (b > a) for 3 pairs of 4, 1 tie -> (3 + 0.5) / 4
   EXPECT_DOUBLE_EQ(auc({1, 2}, {2, 3}), 3.5 / 4.0);
   EXPECT_THROW(auc({}, {1.0}), std::invalid_argument);

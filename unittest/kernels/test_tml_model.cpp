@@ -24,11 +24,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <new>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -46,13 +46,31 @@ void *operator new(std::size_t n)
   if (void *p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void *operator new[](std::size_t n) { return operator new(n); }
+void *operator new[](std::size_t n)
+{
+  return operator new(n);
+}
 // out of line, so that GCC's -Wmismatched-new-delete does not see free()
-__attribute__((noinline)) static void release(void *p) noexcept { std::free(p); }
-void operator delete(void *p) noexcept { release(p); }
-void operator delete[](void *p) noexcept { release(p); }
-void operator delete(void *p, std::size_t) noexcept { release(p); }
-void operator delete[](void *p, std::size_t) noexcept { release(p); }
+__attribute__((noinline)) static void release(void *p) noexcept
+{
+  std::free(p);
+}
+void operator delete(void *p) noexcept
+{
+  release(p);
+}
+void operator delete[](void *p) noexcept
+{
+  release(p);
+}
+void operator delete(void *p, std::size_t) noexcept
+{
+  release(p);
+}
+void operator delete[](void *p, std::size_t) noexcept
+{
+  release(p);
+}
 
 namespace {
 
@@ -102,7 +120,8 @@ class TmpDir {
 std::vector<unsigned char> slurp(const std::string &path)
 {
   std::ifstream in(path, std::ios::binary);
-  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in),
+                                    std::istreambuf_iterator<char>());
 }
 void spit(const std::string &path, const std::vector<unsigned char> &b)
 {
@@ -140,7 +159,8 @@ double rd_f64(const std::vector<unsigned char> &b, std::size_t off)
 }
 void wr_le(std::vector<unsigned char> &b, std::size_t off, std::uint64_t v, int nbytes)
 {
-  for (int i = 0; i < nbytes; ++i) b[off + static_cast<std::size_t>(i)] = static_cast<unsigned char>(v >> (8 * i));
+  for (int i = 0; i < nbytes; ++i)
+    b[off + static_cast<std::size_t>(i)] = static_cast<unsigned char>(v >> (8 * i));
 }
 // recompute the trailing checksum after a deliberate edit
 void fix_checksum(std::vector<unsigned char> &b)
@@ -150,9 +170,13 @@ void fix_checksum(std::vector<unsigned char> &b)
 
 bool same_bits(const std::vector<double> &a, const std::vector<double> &b)
 {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+  return a.size() == b.size() &&
+      (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
+bool same_bits(double a, double b)
+{
+  return std::memcmp(&a, &b, sizeof(double)) == 0;
+}
 
 Metadata make_meta(std::size_t d, const std::string &units = "metal")
 {
@@ -205,8 +229,8 @@ struct BruteForce {
 
 // compare tree kNN with the brute force on nq queries; returns the number of
 // queries whose k-th and (k+1)-th distances are exactly tied
-std::size_t compare_with_brute_force(const Model &model, const std::vector<double> &queries, std::size_t k,
-                                     std::size_t leaf_size = DEFAULT_LEAF_SIZE)
+std::size_t compare_with_brute_force(const Model &model, const std::vector<double> &queries,
+                                     std::size_t k, std::size_t leaf_size = DEFAULT_LEAF_SIZE)
 {
   const std::size_t d = model.dim(), nq = queries.size() / d;
   KNNRegressor knn(model, static_cast<std::uint32_t>(k), leaf_size);
@@ -275,11 +299,26 @@ TEST(TmlFeature, FloorApplied)
 
 TEST(TmlFeature, InvalidInputsThrow)
 {
-  EXPECT_MSG(thrown<std::invalid_argument>([] { feature_value(1.0, 0.0); }), "temperature");
-  EXPECT_MSG(thrown<std::invalid_argument>([] { feature_value(1.0, -300.0); }), "temperature");
-  EXPECT_MSG(thrown<std::invalid_argument>([] { feature_value(1.0, std::nan("")); }), "temperature");
-  EXPECT_MSG(thrown<std::invalid_argument>([] { feature_value(-1.0, 300.0); }), "squared displacement");
-  EXPECT_MSG(thrown<std::invalid_argument>([] { feature_value(1.0, 300.0, 0.0); }), "floor");
+  EXPECT_MSG(thrown<std::invalid_argument>([] {
+               feature_value(1.0, 0.0);
+             }),
+             "temperature");
+  EXPECT_MSG(thrown<std::invalid_argument>([] {
+               feature_value(1.0, -300.0);
+             }),
+             "temperature");
+  EXPECT_MSG(thrown<std::invalid_argument>([] {
+               feature_value(1.0, std::nan(""));
+             }),
+             "temperature");
+  EXPECT_MSG(thrown<std::invalid_argument>([] {
+               feature_value(-1.0, 300.0);
+             }),
+             "squared displacement");
+  EXPECT_MSG(thrown<std::invalid_argument>([] {
+               feature_value(1.0, 300.0, 0.0);
+             }),
+             "floor");
 }
 
 // ---------------------------------------------------------------------------
@@ -313,7 +352,9 @@ TEST(TmlStandardisation, ConstantFeatureNamesIt)
 {
   Metadata meta = make_meta(3);    // lags 0.2 0.4 0.6
   std::vector<double> X = {1, 7, 3, 2, 7, 4, 3, 7, 5};
-  const std::string msg = thrown<std::invalid_argument>([&] { Model m(meta, {1, 2, 3}, X, 1); });
+  const std::string msg = thrown<std::invalid_argument>([&] {
+    Model m(meta, {1, 2, 3}, X, 1);
+  });
   EXPECT_MSG(msg, "feature 2");
   EXPECT_MSG(msg, "lag 0.4");
   EXPECT_MSG(msg, "zero standard deviation");
@@ -345,7 +386,11 @@ TEST(TmlKNN, HandTieBreakLowerIndexWins)
   const double q = 0.0;
   for (std::uint32_t k = 1; k <= 5; ++k) {
     KNNRegressor knn(m, k);
-    const double expect[6] = {0, 50, (50 + 10) / 2.0, (50 + 10 + 20) / 3.0, (50 + 10 + 20 + 30) / 4.0,
+    const double expect[6] = {0,
+                              50,
+                              (50 + 10) / 2.0,
+                              (50 + 10 + 20) / 3.0,
+                              (50 + 10 + 20 + 30) / 4.0,
                               (50 + 10 + 20 + 30 + 40) / 5.0};
     EXPECT_DOUBLE_EQ(knn.predict(&q), expect[k]) << "k = " << k;
   }
@@ -366,7 +411,8 @@ TEST(TmlKNN, SmallExhaustiveTiesAllK)
   // every k from 1 to n and several leaf sizes against the brute force
   std::mt19937_64 rng(2024);
   for (int rep = 0; rep < 20; ++rep) {
-    const std::size_t n = 12 + static_cast<std::size_t>(rep % 5), d = 1 + static_cast<std::size_t>(rep % 3);
+    const std::size_t n = 12 + static_cast<std::size_t>(rep % 5),
+                      d = 1 + static_cast<std::size_t>(rep % 3);
     std::vector<double> X(n * d), y(n), Q;
     for (auto &v : X) v = static_cast<double>(rng() % 3);
     for (std::size_t j = 0; j < d; ++j) {    // no constant feature
@@ -374,7 +420,8 @@ TEST(TmlKNN, SmallExhaustiveTiesAllK)
       X[d + j] = 2.0;
     }
     for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<double>(1 + i * i);
-    for (std::size_t q = 0; q < 6; ++q) Q.insert(Q.end(), X.begin() + (q % n) * d, X.begin() + (q % n + 1) * d);
+    for (std::size_t q = 0; q < 6; ++q)
+      Q.insert(Q.end(), X.begin() + (q % n) * d, X.begin() + (q % n + 1) * d);
     Model m(make_meta(d), y, X, 1);
     for (std::size_t k = 1; k <= n; ++k)
       for (std::size_t leaf : {std::size_t(1), std::size_t(2), std::size_t(3), DEFAULT_LEAF_SIZE})
@@ -391,14 +438,16 @@ TEST(TmlKNN, MatchesBruteForceRandom)
   std::vector<double> X(n * d), y(n);
   for (std::size_t i = 0; i < n; ++i) {
     y[i] = 100.0 + 1600.0 * std::uniform_real_distribution<double>(0, 1)(rng);
-    for (std::size_t j = 0; j < d; ++j) X[i * d + j] = -2.0 + 0.3 * static_cast<double>(j) + (1.0 + static_cast<double>(j)) * g(rng);
+    for (std::size_t j = 0; j < d; ++j)
+      X[i * d + j] = -2.0 + 0.3 * static_cast<double>(j) + (1.0 + static_cast<double>(j)) * g(rng);
   }
   Model m(make_meta(d), y, X, k);
   std::vector<double> Q(nq * d);
   for (std::size_t q = 0; q < nq; ++q)
     for (std::size_t j = 0; j < d; ++j)
-      Q[q * d + j] = (q % 4 == 0) ? X[(q * 7 % n) * d + j]    // exact training points (distance 0)
-                                  : -2.0 + 0.3 * static_cast<double>(j) + 1.5 * (1.0 + static_cast<double>(j)) * g(rng);
+      Q[q * d + j] = (q % 4 == 0)
+          ? X[(q * 7 % n) * d + j]    // exact training points (distance 0)
+          : -2.0 + 0.3 * static_cast<double>(j) + 1.5 * (1.0 + static_cast<double>(j)) * g(rng);
   compare_with_brute_force(m, Q, k);
   compare_with_brute_force(m, Q, k, 4);
 }
@@ -508,14 +557,28 @@ TEST(TmlKNN, ErrorsForBadKAndQueries)
 {
   Metadata meta = make_meta(2);
   Model m(meta, {1, 2, 3, 4, 5}, {0, 1, 1, 0, 2, 2, 3, 1, 4, 0}, 3);
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { KNNRegressor knn(m, 6); }), "k = 6 exceeds the number of 5");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { KNNRegressor knn(m, 0); }), "k must be >= 1");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               KNNRegressor knn(m, 6);
+             }),
+             "k = 6 exceeds the number of 5");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               KNNRegressor knn(m, 0);
+             }),
+             "k must be >= 1");
   KNNRegressor knn(m);
   EXPECT_EQ(knn.k(), 3u);
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { knn.predict(std::vector<double>{1.0}); }), "query has 1 features");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               knn.predict(std::vector<double>{1.0});
+             }),
+             "query has 1 features");
   const double bad[2] = {0.0, std::numeric_limits<double>::infinity()};
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { knn.predict(bad); }), "feature 2 is not finite");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { Model mm(meta, {1, 2}, {0, 1, 1, 0}, 3); }),
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               knn.predict(bad);
+             }),
+             "feature 2 is not finite");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               Model mm(meta, {1, 2}, {0, 1, 1, 0}, 3);
+             }),
              "k = 3 exceeds the number of 2");
 }
 
@@ -536,7 +599,8 @@ TEST(TmlKNN, RegressorOutlivesModel)
 // model file
 
 namespace {
-Model random_model(std::size_t n, std::size_t d, std::uint32_t k, unsigned seed, const std::string &units = "metal")
+Model random_model(std::size_t n, std::size_t d, std::uint32_t k, unsigned seed,
+                   const std::string &units = "metal")
 {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> g(0.0, 1.0);
@@ -595,20 +659,24 @@ TEST(TmlModelFile, LayoutMatchesDocumentation)
   std::size_t off = 48;
   for (std::size_t j = 0; j < d; ++j, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.lags()[j]));
   for (std::size_t j = 0; j < d; ++j, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.mean()[j]));
-  for (std::size_t j = 0; j < d; ++j, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.stdev()[j]));
+  for (std::size_t j = 0; j < d; ++j, off += 8)
+    EXPECT_TRUE(same_bits(rd_f64(b, off), m.stdev()[j]));
   EXPECT_EQ(rd_le(b, off, 4), 4u);
   off += 4;
   EXPECT_EQ(rd_f64(b, off), 2.5e-9);
   off += 8;
   EXPECT_EQ(rd_le(b, off, 4), 0xffffffffu);    // affine -1 (unknown) as int32
   off += 4;
-  EXPECT_EQ(rd_le(b, off, 4), 0u);             // origins not recorded
+  EXPECT_EQ(rd_le(b, off, 4), 0u);    // origins not recorded
   off += 4;
-  for (std::size_t i = 0; i < n; ++i, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.labels()[i]));
-  for (std::size_t i = 0; i < n * d; ++i, off += 8) EXPECT_TRUE(same_bits(rd_f64(b, off), m.features()[i]));
+  for (std::size_t i = 0; i < n; ++i, off += 8)
+    EXPECT_TRUE(same_bits(rd_f64(b, off), m.labels()[i]));
+  for (std::size_t i = 0; i < n * d; ++i, off += 8)
+    EXPECT_TRUE(same_bits(rd_f64(b, off), m.features()[i]));
   EXPECT_EQ(off, b.size() - 8);
   EXPECT_EQ(rd_le(b, off, 8), ref_fnv(b.data(), b.size() - 8));
-  EXPECT_EQ(fnv1a64(reinterpret_cast<const unsigned char *>("a"), 1), 0xaf63dc4c8601ec8cULL);    // FNV test vector
+  EXPECT_EQ(fnv1a64(reinterpret_cast<const unsigned char *>("a"), 1),
+            0xaf63dc4c8601ec8cULL);    // FNV test vector
 }
 
 TEST(TmlModelFile, TruncatedFileThrows)
@@ -618,18 +686,26 @@ TEST(TmlModelFile, TruncatedFileThrows)
   Model m = random_model(50, 4, 5, 3);
   m.save(path);
   const std::vector<unsigned char> b = slurp(path);
-  for (std::size_t len : {std::size_t(0), std::size_t(10), std::size_t(40), std::size_t(100), b.size() - 9,
-                          b.size() - 1}) {
+  for (std::size_t len : {std::size_t(0), std::size_t(10), std::size_t(40), std::size_t(100),
+                          b.size() - 9, b.size() - 1}) {
     spit(cut, std::vector<unsigned char>(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(len)));
-    const std::string msg = thrown<std::runtime_error>([&] { Model::load(cut); });
+    const std::string msg = thrown<std::runtime_error>([&] {
+      Model::load(cut);
+    });
     EXPECT_MSG(msg, "truncated");
     EXPECT_MSG(msg, cut);
   }
   std::vector<unsigned char> longer = b;
   longer.push_back(0);
   spit(cut, longer);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(cut); }), "trailing bytes");
-  EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(tmp.file("missing.bin")); }), "cannot open");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               Model::load(cut);
+             }),
+             "trailing bytes");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               Model::load(tmp.file("missing.bin"));
+             }),
+             "cannot open");
 }
 
 TEST(TmlModelFile, FlippedByteFailsChecksum)
@@ -640,12 +716,16 @@ TEST(TmlModelFile, FlippedByteFailsChecksum)
   m.save(path);
   const std::vector<unsigned char> b = slurp(path);
   // a byte in the lags, mean, labels, features, and the checksum itself
-  for (std::size_t pos : {std::size_t(50), std::size_t(48 + 8 * 4 + 3), std::size_t(48 + 24 * 4 + 12 + 17),
-                          b.size() - 100, b.size() - 3}) {
+  for (std::size_t pos : {std::size_t(50), std::size_t(48 + 8 * 4 + 3),
+                          std::size_t(48 + 24 * 4 + 12 + 17), b.size() - 100, b.size() - 3}) {
     std::vector<unsigned char> c = b;
     c[pos] ^= 0x10;
     spit(bad, c);
-    EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(bad); }), "checksum mismatch") << "byte " << pos;
+    EXPECT_MSG(thrown<std::runtime_error>([&] {
+                 Model::load(bad);
+               }),
+               "checksum mismatch")
+        << "byte " << pos;
   }
 }
 
@@ -659,15 +739,23 @@ TEST(TmlModelFile, WrongMagicAndVersion)
   c[3] = 'X';
   fix_checksum(c);
   spit(bad, c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(bad); }), "bad magic");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               Model::load(bad);
+             }),
+             "bad magic");
   spit_text(bad, "# AMORPH-TML-FEATURES 1\n# units metal\n");
-  EXPECT_MSG(thrown<std::runtime_error>([&] { Model::load(bad); }), "bad magic");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               Model::load(bad);
+             }),
+             "bad magic");
   for (std::uint32_t v : {0u, 3u}) {
     c = b;
     wr_le(c, 16, v, 4);
     fix_checksum(c);
     spit(bad, c);
-    const std::string msg = thrown<std::runtime_error>([&] { Model::load(bad); });
+    const std::string msg = thrown<std::runtime_error>([&] {
+      Model::load(bad);
+    });
     EXPECT_MSG(msg, "unsupported model format version " + std::to_string(v));
     EXPECT_MSG(msg, "reads versions 1 to 2");
   }
@@ -679,31 +767,47 @@ TEST(TmlModelFile, InvalidContentsWithValidChecksum)
   const std::vector<unsigned char> b = m.to_bytes();
   const std::size_t d = 2, off_std = 48 + 16 * d, off_k = 48 + 24 * d, off_affine = off_k + 12,
                     off_labels = off_k + 20;
-  auto load_bytes = [](const std::vector<unsigned char> &c) { Model::from_bytes(c.data(), c.size(), "crafted"); };
+  auto load_bytes = [](const std::vector<unsigned char> &c) {
+    Model::from_bytes(c.data(), c.size(), "crafted");
+  };
   std::vector<unsigned char> c = b;
   wr_le(c, off_k, 21, 4);    // k default > n
   fix_checksum(c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { load_bytes(c); }), "default k = 21");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               load_bytes(c);
+             }),
+             "default k = 21");
   c = b;
   const double nan = std::nan("");
   std::uint64_t bits;
   std::memcpy(&bits, &nan, 8);
   wr_le(c, off_labels + 8 * 3, bits, 8);
   fix_checksum(c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { load_bytes(c); }), "non-finite label of training instance 4");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               load_bytes(c);
+             }),
+             "non-finite label of training instance 4");
   c = b;
   wr_le(c, off_std + 8, 0, 8);    // std of feature 2 = 0
   fix_checksum(c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { load_bytes(c); }), "standard deviation of feature 2");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               load_bytes(c);
+             }),
+             "standard deviation of feature 2");
   c = b;
   c[32] = ' ';    // units " etal"
   fix_checksum(c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { load_bytes(c); }), "unit style");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               load_bytes(c);
+             }),
+             "unit style");
   for (std::uint32_t a : {7u, 2u, 0xfffffffeu}) {    // affine 7, 2, -2
     c = b;
     wr_le(c, off_affine, a, 4);
     fix_checksum(c);
-    const std::string msg = thrown<std::runtime_error>([&] { load_bytes(c); });
+    const std::string msg = thrown<std::runtime_error>([&] {
+      load_bytes(c);
+    });
     EXPECT_MSG(msg, "crafted");
     EXPECT_MSG(msg, "affine setting " + std::to_string(static_cast<std::int32_t>(a)));
   }
@@ -718,15 +822,21 @@ TEST(TmlModelFile, CompatibilityChecks)
   const std::vector<double> lags = m.lags();
   EXPECT_NO_THROW(m.check_compatible(lags, "metal"));
   EXPECT_NO_THROW(m.check_compatible({0.2, 0.4, 0.6}, "metal"));    // within rel tol 1e-6
-  std::string msg = thrown<std::runtime_error>([&] { m.check_compatible({0.2, 0.5, 0.6}, "metal"); });
+  std::string msg = thrown<std::runtime_error>([&] {
+    m.check_compatible({0.2, 0.5, 0.6}, "metal");
+  });
   EXPECT_MSG(msg, "lag mismatch");
   EXPECT_MSG(msg, "[0.2 0.5 0.6]");
   EXPECT_MSG(msg, "[0.2 0.4 0.6");    // model's lags (0.6000000000000001)
   EXPECT_MSG(msg, path);
-  msg = thrown<std::runtime_error>([&] { m.check_compatible({0.2, 0.4}, "metal"); });
+  msg = thrown<std::runtime_error>([&] {
+    m.check_compatible({0.2, 0.4}, "metal");
+  });
   EXPECT_MSG(msg, "3 lags");
   EXPECT_MSG(msg, "2 lags");
-  msg = thrown<std::runtime_error>([&] { m.check_compatible(lags, "real"); });
+  msg = thrown<std::runtime_error>([&] {
+    m.check_compatible(lags, "real");
+  });
   EXPECT_MSG(msg, "unit style mismatch");
   EXPECT_MSG(msg, "'metal'");
   EXPECT_MSG(msg, "'real'");
@@ -746,7 +856,8 @@ FeatureSet random_features(std::size_t n, std::size_t d, unsigned seed)
   s.meta.dr2_floor = 3e-11;
   std::vector<double> f(d);
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < d; ++j) f[j] = g(rng) * std::pow(10.0, static_cast<double>(j % 5) * 30.0 - 60.0);
+    for (std::size_t j = 0; j < d; ++j)
+      f[j] = g(rng) * std::pow(10.0, static_cast<double>(j % 5) * 30.0 - 60.0);
     s.add_row(100.0 * static_cast<double>(i % 7) + 1.0 / 3.0, f.data());
   }
   return s;
@@ -766,10 +877,11 @@ TEST(TmlFeatureFile, TextRoundTripBitwise)
   const std::vector<unsigned char> raw = slurp(path);
   const std::string text(raw.begin(), raw.end());
   EXPECT_EQ(text.rfind("# AMORPH-TML-FEATURES 2\n", 0), 0u);
-  EXPECT_EQ(text.find("# affine"), std::string::npos);     // unknown: not written
+  EXPECT_EQ(text.find("# affine"), std::string::npos);    // unknown: not written
   EXPECT_EQ(text.find("# origins"), std::string::npos);
   EXPECT_NE(text.find("# units metal\n"), std::string::npos);
-  EXPECT_NE(text.find("# lags 0.12345678901234568 0.4 0.6000000000000001 0.8 1\n"), std::string::npos);
+  EXPECT_NE(text.find("# lags 0.12345678901234568 0.4 0.6000000000000001 0.8 1\n"),
+            std::string::npos);
   for (FeatureFormat f : {FeatureFormat::Text, FeatureFormat::Auto}) {
     FeatureSet r = read_features(path, f);
     EXPECT_EQ(r.meta.units, "metal");
@@ -802,12 +914,20 @@ TEST(TmlFeatureFile, BinaryRoundTripAndAutoDetect)
   std::vector<unsigned char> c = b;
   c[200] ^= 1;
   spit(bad, c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { read_features(bad); }), "checksum mismatch");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               read_features(bad);
+             }),
+             "checksum mismatch");
   spit(bad, std::vector<unsigned char>(b.begin(), b.end() - 20));
-  EXPECT_MSG(thrown<std::runtime_error>([&] { read_features(bad); }), "truncated");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               read_features(bad);
+             }),
+             "truncated");
   // an empty feature file (no rows) is valid
   const std::string empty = tmp.file("empty.bin");
-  { FeatureWriter w(empty, s.meta, FeatureFormat::Binary); }
+  {
+    FeatureWriter w(empty, s.meta, FeatureFormat::Binary);
+  }
   EXPECT_EQ(read_features(empty).size(), 0u);
 }
 
@@ -821,7 +941,8 @@ TEST(TmlFeatureFile, MalformedTextReportsLineNumbers)
   };
   const std::vector<Case> cases = {
       {head + "300 1 2\n300 1\n", ":6:", "expected 3 columns"},
-      {std::string("\x89\x01garbage\x02\n", 11), ":1:", "not a text T_ML feature file (binary data"},
+      {std::string("\x89\x01garbage\x02\n", 11),
+       ":1:", "not a text T_ML feature file (binary data"},
       {head + "300 1 2\x7f\n", ":5:", "binary data"},
       {head + "300 1 2\n\n300 1 2 4\n", ":7:", "found 4"},
       {head + "300 1 2\n300 abc 2\n", ":6:", "column 2: invalid number 'abc'"},
@@ -833,32 +954,41 @@ TEST(TmlFeatureFile, MalformedTextReportsLineNumbers)
       {"300 1 2\n", ":1:", "AMORPH-TML-FEATURES"},
       {"# AMORPH-TML-FEATURES 3\n", ":1:", "unsupported feature file version 3"},
       {"# AMORPH-TML-FEATURES 0\n", ":1:", "reads versions 1 to 2"},
-      {"# AMORPH-TML-FEATURES 2\n# units metal\n# affine none\n", ":3:", "'affine' expects 'remove' or 'keep'"},
+      {"# AMORPH-TML-FEATURES 2\n# units metal\n# affine none\n",
+       ":3:", "'affine' expects 'remove' or 'keep'"},
       {"# AMORPH-TML-FEATURES 2\n# units metal\n# affine\n", ":3:", "'affine' expects"},
       {"# AMORPH-TML-FEATURES 2\n# affine keep remove\n", ":2:", "'affine' expects"},
-      {"# AMORPH-TML-FEATURES 2\n# affine keep\n# affine keep\n", ":3:", "duplicate header keyword 'affine'"},
+      {"# AMORPH-TML-FEATURES 2\n# affine keep\n# affine keep\n",
+       ":3:", "duplicate header keyword 'affine'"},
       {"# AMORPH-TML-FEATURES 2\n# origins 0\n", ":2:", "'origins' expects one integer between 1"},
       {"# AMORPH-TML-FEATURES 2\n# origins -3\n", ":2:", "'origins' expects"},
       {"# AMORPH-TML-FEATURES 2\n# origins 2.5\n", ":2:", "'origins' expects"},
       {"# AMORPH-TML-FEATURES 2\n# origins 4294967296\n", ":2:", "'origins' expects"},
       {"# AMORPH-TML-FEATURES 2\n# origins 2 3\n", ":2:", "'origins' expects"},
-      {"# AMORPH-TML-FEATURES 2\n# origins 2\n# lags 1\n# units metal\n1 2\n# origins 3\n", ":6:",
-       "after data rows"},
+      {"# AMORPH-TML-FEATURES 2\n# origins 2\n# lags 1\n# units metal\n1 2\n# origins 3\n",
+       ":6:", "after data rows"},
       {"# AMORPH-TML-FEATURES 1\n# lags 0.2\n1 2\n", ":3:", "'# units'"},
       {"# AMORPH-TML-FEATURES 1\n# units metal\n1 2\n", ":3:", "'# lags'"},
-      {"# AMORPH-TML-FEATURES 1\n# units metal\n# lags 0.2 -1\n", ":3:", "lag 2 must be finite and > 0"},
-      {"# AMORPH-TML-FEATURES 1\n# units metal\n# units real\n", ":3:", "duplicate header keyword 'units'"},
-      {"# AMORPH-TML-FEATURES 1\n# units metal\n# lags 1 2\n# nfeatures 3\n", "nfeatures 3", "2 lags"},
+      {"# AMORPH-TML-FEATURES 1\n# units metal\n# lags 0.2 -1\n",
+       ":3:", "lag 2 must be finite and > 0"},
+      {"# AMORPH-TML-FEATURES 1\n# units metal\n# units real\n",
+       ":3:", "duplicate header keyword 'units'"},
+      {"# AMORPH-TML-FEATURES 1\n# units metal\n# lags 1 2\n# nfeatures 3\n", "nfeatures 3",
+       "2 lags"},
       {"", "empty file", "AMORPH-TML-FEATURES"},
   };
   for (const auto &c : cases) {
     spit_text(path, c.text);
-    const std::string msg = thrown<std::runtime_error>([&] { read_features(path); });
+    const std::string msg = thrown<std::runtime_error>([&] {
+      read_features(path);
+    });
     EXPECT_MSG(msg, c.sub1) << "input:\n" << c.text;
     EXPECT_MSG(msg, c.sub2) << "input:\n" << c.text;
   }
   // tolerated: CRLF, tabs, '+' signs, comments between rows, "#key" spelling
-  spit_text(path, "# AMORPH-TML-FEATURES 1\r\n#units metal\r\n# lags\t0.2 0.5\r\n\r\n+300\t1e-3 -2\r\n# c\n1 2 3\n");
+  spit_text(path,
+            "# AMORPH-TML-FEATURES 1\r\n#units metal\r\n# lags\t0.2 0.5\r\n\r\n+300\t1e-3 -2\r\n# "
+            "c\n1 2 3\n");
   FeatureSet r = read_features(path);
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r.labels[0], 300.0);
@@ -871,10 +1001,19 @@ TEST(TmlFeatureFile, WriterRejectsNonFinite)
   TmpDir tmp;
   FeatureWriter w(tmp.file("w.txt"), make_meta(2));
   const double f[2] = {1.0, std::nan("")};
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { w.write(300.0, f); }), "feature 2 is not finite");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { w.write(300.0, std::vector<double>{1.0}); }), "expected 2");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               w.write(300.0, f);
+             }),
+             "feature 2 is not finite");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               w.write(300.0, std::vector<double>{1.0});
+             }),
+             "expected 2");
   Metadata bad = make_meta(2, "metal units");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { FeatureWriter w2(tmp.file("w2.txt"), bad); }), "blanks");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               FeatureWriter w2(tmp.file("w2.txt"), bad);
+             }),
+             "blanks");
 }
 
 // ---------------------------------------------------------------------------
@@ -900,7 +1039,8 @@ TEST(TmlBuilder, FromMultipleFiles)
   // mean of feature 1 by hand (sum in long double, loose tolerance)
   long double s = 0;
   for (std::size_t i = 0; i < 65; ++i) s += feats[i * 3];
-  EXPECT_NEAR(m.mean()[0], static_cast<double>(s / 65), 1e-12 * std::fabs(static_cast<double>(s / 65)) + 1e-300);
+  EXPECT_NEAR(m.mean()[0], static_cast<double>(s / 65),
+              1e-12 * std::fabs(static_cast<double>(s / 65)) + 1e-300);
   Model l = Model::load(out);
   EXPECT_TRUE(same_bits(l.features(), feats));
   // incompatible files
@@ -908,15 +1048,25 @@ TEST(TmlBuilder, FromMultipleFiles)
   c.meta.lags[2] = 9.0;
   const std::string f3 = tmp.file("c.txt");
   write_features(f3, c);
-  const std::string msg = thrown<std::invalid_argument>([&] { build_model({f1, f3}); });
+  const std::string msg = thrown<std::invalid_argument>([&] {
+    build_model({f1, f3});
+  });
   EXPECT_MSG(msg, f3);
   EXPECT_MSG(msg, f1);
   EXPECT_MSG(msg, "9]");
   // no instances / no files
   const std::string e = tmp.file("empty.txt");
-  { FeatureWriter w(e, a.meta); }
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { build_model({e}); }), "no training instances");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { build_model({}); }), "no feature files");
+  {
+    FeatureWriter w(e, a.meta);
+  }
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               build_model({e});
+             }),
+             "no training instances");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               build_model({});
+             }),
+             "no feature files");
 }
 
 // ---------------------------------------------------------------------------
@@ -927,8 +1077,11 @@ struct Recording {
   int affine;
   std::uint32_t origins;
 };
-const std::vector<Recording> RECORDINGS = {
-    {AFFINE_UNKNOWN, 0}, {AFFINE_KEEP, 1}, {AFFINE_REMOVE, 7}, {AFFINE_KEEP, 0}, {AFFINE_UNKNOWN, 4294967295u}};
+const std::vector<Recording> RECORDINGS = {{AFFINE_UNKNOWN, 0},
+                                           {AFFINE_KEEP, 1},
+                                           {AFFINE_REMOVE, 7},
+                                           {AFFINE_KEEP, 0},
+                                           {AFFINE_UNKNOWN, 4294967295u}};
 
 void put_bytes(std::vector<unsigned char> &b, const void *p, std::size_t n)
 {
@@ -966,21 +1119,16 @@ TEST(TmlRecording, TextRoundTripEachSetting)
     const std::string text(raw.begin(), raw.end());
     EXPECT_EQ(text.rfind("# AMORPH-TML-FEATURES 2\n", 0), 0u);
     const char *want_affine = r.affine == AFFINE_KEEP ? "\n# affine keep\n" : "\n# affine remove\n";
-    EXPECT_EQ(text.find("# affine") != std::string::npos, r.affine != AFFINE_UNKNOWN) << text.substr(0, 200);
-    if (r.affine != AFFINE_UNKNOWN) {
-      EXPECT_NE(text.find(want_affine), std::string::npos);
-    }
+    EXPECT_EQ(text.find("# affine") != std::string::npos, r.affine != AFFINE_UNKNOWN)
+        << text.substr(0, 200);
+    if (r.affine != AFFINE_UNKNOWN) { EXPECT_NE(text.find(want_affine), std::string::npos); }
     EXPECT_EQ(text.find("# origins") != std::string::npos, r.origins != 0);
     if (r.origins) {
       EXPECT_NE(text.find("\n# origins " + std::to_string(r.origins) + "\n"), std::string::npos);
     }
     // the new header lines come after dr2_floor and before the columns line
-    if (r.affine != AFFINE_UNKNOWN) {
-      EXPECT_LT(text.find("# dr2_floor"), text.find("# affine"));
-    }
-    if (r.origins) {
-      EXPECT_LT(text.find("# origins"), text.find("# columns"));
-    }
+    if (r.affine != AFFINE_UNKNOWN) { EXPECT_LT(text.find("# dr2_floor"), text.find("# affine")); }
+    if (r.origins) { EXPECT_LT(text.find("# origins"), text.find("# columns")); }
     FeatureSet back = read_features(path);
     EXPECT_EQ(back.meta.affine, r.affine);
     EXPECT_EQ(back.meta.origins, r.origins);
@@ -988,7 +1136,9 @@ TEST(TmlRecording, TextRoundTripEachSetting)
     EXPECT_TRUE(same_bits(back.labels, s.labels));
   }
   // hand-written version-2 text with both lines (and '#key' spelling)
-  spit_text(path, "# AMORPH-TML-FEATURES 2\n# units metal\n#affine keep\n# origins 12\n# lags 1 2\n300 1 2\n");
+  spit_text(
+      path,
+      "# AMORPH-TML-FEATURES 2\n# units metal\n#affine keep\n# origins 12\n# lags 1 2\n300 1 2\n");
   FeatureSet h = read_features(path);
   EXPECT_EQ(h.meta.affine, AFFINE_KEEP);
   EXPECT_EQ(h.meta.origins, 12u);
@@ -1092,11 +1242,16 @@ TEST(TmlRecording, Version1FilesStillRead)
   std::vector<unsigned char> c = f;
   c[60] ^= 4;
   spit(fb, c);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { read_features(fb); }), "checksum mismatch");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               read_features(fb);
+             }),
+             "checksum mismatch");
   // version 1 text: "# affine"/"# origins" were not reserved, they are comments
   const std::string ft = tmp.file("v1.txt");
-  spit_text(ft, "# AMORPH-TML-FEATURES 1\n# units real\n# lags 0.25 1.5\n# affine whatever\n# origins x\n"
-                "300 -1 -2\n");
+  spit_text(
+      ft,
+      "# AMORPH-TML-FEATURES 1\n# units real\n# lags 0.25 1.5\n# affine whatever\n# origins x\n"
+      "300 -1 -2\n");
   FeatureSet t = read_features(ft);
   EXPECT_EQ(t.meta.affine, AFFINE_UNKNOWN);
   EXPECT_EQ(t.meta.origins, 0u);
@@ -1154,19 +1309,32 @@ TEST(TmlRecording, CorruptAffineIsAnError)
   wr_le(b, 56, 7, 4);
   fix_checksum(b);
   spit(path, b);
-  std::string msg = thrown<std::runtime_error>([&] { read_features(path); });
+  std::string msg = thrown<std::runtime_error>([&] {
+    read_features(path);
+  });
   EXPECT_MSG(msg, path);
   EXPECT_MSG(msg, "corrupt header: affine setting 7");
   // without fixing the checksum it is reported as corrupt by the checksum
   wr_le(b, 56, 1, 4);
   spit(path, b);
-  EXPECT_MSG(thrown<std::runtime_error>([&] { read_features(path); }), "checksum mismatch");
+  EXPECT_MSG(thrown<std::runtime_error>([&] {
+               read_features(path);
+             }),
+             "checksum mismatch");
   // in memory: metadata validation and the writer
   Metadata meta = make_meta(2);
   meta.affine = 2;
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { meta.validate(); }), "affine setting 2");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { FeatureWriter w(tmp.file("w.txt"), meta); }), "affine setting 2");
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { (void)Model(meta, {1.0, 2.0}, {1.0, 2.0, 3.0, 4.0}, 1); }),
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               meta.validate();
+             }),
+             "affine setting 2");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               FeatureWriter w(tmp.file("w.txt"), meta);
+             }),
+             "affine setting 2");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               (void) Model(meta, {1.0, 2.0}, {1.0, 2.0, 3.0, 4.0}, 1);
+             }),
              "affine");
 }
 
@@ -1180,8 +1348,9 @@ TEST(TmlRecording, AppendMergesAndRejectsConflicts)
   };
   {
     FeatureSet a = set(AFFINE_KEEP, 3, 1);
-    const std::string msg =
-        thrown<std::invalid_argument>([&] { a.append(set(AFFINE_REMOVE, 3, 2), "b.txt", "a.txt"); });
+    const std::string msg = thrown<std::invalid_argument>([&] {
+      a.append(set(AFFINE_REMOVE, 3, 2), "b.txt", "a.txt");
+    });
     EXPECT_MSG(msg, "a.txt (affine keep)");
     EXPECT_MSG(msg, "b.txt (affine remove)");
     EXPECT_EQ(a.size(), 4u);    // unchanged
@@ -1189,14 +1358,18 @@ TEST(TmlRecording, AppendMergesAndRejectsConflicts)
   }
   {
     FeatureSet a = set(AFFINE_KEEP, 3, 1);
-    const std::string msg =
-        thrown<std::invalid_argument>([&] { a.append(set(AFFINE_KEEP, 5, 2), "b.txt", "a.txt"); });
+    const std::string msg = thrown<std::invalid_argument>([&] {
+      a.append(set(AFFINE_KEEP, 5, 2), "b.txt", "a.txt");
+    });
     EXPECT_MSG(msg, "a.txt (origins 3)");
     EXPECT_MSG(msg, "b.txt (origins 5)");
     EXPECT_MSG(msg, "time origins");
     // without names: still says which is which
-    EXPECT_MSG(thrown<std::invalid_argument>([&] { a.append(set(AFFINE_REMOVE, 3, 2)); }),
-               "the feature set it is appended to (affine keep) and appended feature set (affine remove)");
+    EXPECT_MSG(
+        thrown<std::invalid_argument>([&] {
+          a.append(set(AFFINE_REMOVE, 3, 2));
+        }),
+        "the feature set it is appended to (affine keep) and appended feature set (affine remove)");
   }
   struct Case {
     int a1;
@@ -1233,8 +1406,10 @@ TEST(TmlRecording, BuilderChecksAllFilesAndModelCarriesSettings)
     write_features(p, s, seed % 2 ? FeatureFormat::Binary : FeatureFormat::Text);
     return p;
   };
-  const std::string k1 = file("k1.txt", AFFINE_KEEP, 4, 41), k2 = file("k2.bin", AFFINE_KEEP, 4, 42),
-                    u = file("u.txt", AFFINE_UNKNOWN, 0, 43), r = file("r.bin", AFFINE_REMOVE, 4, 44),
+  const std::string k1 = file("k1.txt", AFFINE_KEEP, 4, 41),
+                    k2 = file("k2.bin", AFFINE_KEEP, 4, 42),
+                    u = file("u.txt", AFFINE_UNKNOWN, 0, 43),
+                    r = file("r.bin", AFFINE_REMOVE, 4, 44),
                     o2 = file("o2.bin", AFFINE_KEEP, 2, 45);
   const std::string out = tmp.file("m.model");
   Model m = build_model_file({k1, k2}, out, 5);
@@ -1248,10 +1423,14 @@ TEST(TmlRecording, BuilderChecksAllFilesAndModelCarriesSettings)
   EXPECT_EQ(mu.affine(), AFFINE_UNKNOWN);
   EXPECT_EQ(mu.origins(), 0u);
   // keep and remove conflict even with an unrecorded file between them
-  std::string msg = thrown<std::invalid_argument>([&] { build_model({k1, u, r}, 5); });
+  std::string msg = thrown<std::invalid_argument>([&] {
+    build_model({k1, u, r}, 5);
+  });
   EXPECT_MSG(msg, "feature file '" + k1 + "' (affine keep)");
   EXPECT_MSG(msg, "feature file '" + r + "' (affine remove)");
-  msg = thrown<std::invalid_argument>([&] { build_model({u, k2, o2}, 5); });
+  msg = thrown<std::invalid_argument>([&] {
+    build_model({u, k2, o2}, 5);
+  });
   EXPECT_MSG(msg, "feature file '" + k2 + "' (origins 4)");
   EXPECT_MSG(msg, "feature file '" + o2 + "' (origins 2)");
   // from_features carries the metadata
@@ -1270,19 +1449,27 @@ TEST(TmlRecording, CheckRecordingMessages)
   // same settings: no warnings
   EXPECT_TRUE(check_recording(keep4, AFFINE_KEEP, 4, what).empty());
   // different affine: an error naming the model and both settings
-  std::string msg = thrown<std::runtime_error>([&] { check_recording(keep4, AFFINE_REMOVE, 4, what); });
-  EXPECT_EQ(msg.rfind("model 'a.model' was trained with affine keep, features are now recorded with affine remove", 0),
+  std::string msg = thrown<std::runtime_error>([&] {
+    check_recording(keep4, AFFINE_REMOVE, 4, what);
+  });
+  EXPECT_EQ(msg.rfind("model 'a.model' was trained with affine keep, features are now recorded "
+                      "with affine remove",
+                      0),
             0u)
       << msg;
   Metadata remove1 = keep4;
   remove1.affine = AFFINE_REMOVE;
   remove1.origins = 1;
-  msg = thrown<std::runtime_error>([&] { check_recording(remove1, AFFINE_KEEP, 1, "model 'b'"); });
-  EXPECT_MSG(msg, "model 'b' was trained with affine remove, features are now recorded with affine keep");
+  msg = thrown<std::runtime_error>([&] {
+    check_recording(remove1, AFFINE_KEEP, 1, "model 'b'");
+  });
+  EXPECT_MSG(
+      msg, "model 'b' was trained with affine remove, features are now recorded with affine keep");
   // different origins: a warning with both counts
   std::vector<std::string> w = check_recording(keep4, AFFINE_KEEP, 1, what);
   ASSERT_EQ(w.size(), 1u);
-  EXPECT_MSG(w[0], "model 'a.model' was trained with origins 4, features are now recorded with origins 1");
+  EXPECT_MSG(
+      w[0], "model 'a.model' was trained with origins 4, features are now recorded with origins 1");
   // version-1 model: one warning each for affine and origins
   w = check_recording(v1, AFFINE_REMOVE, 1, what);
   ASSERT_EQ(w.size(), 2u);
@@ -1306,7 +1493,10 @@ TEST(TmlRecording, CheckRecordingMessages)
   ASSERT_EQ(w.size(), 1u);
   EXPECT_MSG(w[0], "origins 3");
   // bad arguments
-  EXPECT_MSG(thrown<std::invalid_argument>([&] { check_recording(keep4, 5, 4, what); }), "affine setting 5");
+  EXPECT_MSG(thrown<std::invalid_argument>([&] {
+               check_recording(keep4, 5, 4, what);
+             }),
+             "affine setting 5");
   EXPECT_EQ(affine_name(AFFINE_KEEP), "keep");
   EXPECT_EQ(affine_name(AFFINE_REMOVE), "remove");
   EXPECT_EQ(affine_name(AFFINE_UNKNOWN), "unknown");

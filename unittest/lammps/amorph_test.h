@@ -42,7 +42,8 @@ class LammpsTest : public ::testing::Test {
 
   void SetUp() override
   {
-    const char *args[] = {"amorph_test", "-log", "none", "-echo", "none", "-screen", "none", "-nocite"};
+    const char *args[] = {"amorph_test", "-log",    "none", "-echo",
+                          "none",        "-screen", "none", "-nocite"};
     lmp = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
     if (load_plugin) cmd(std::string("plugin load ") + AMORPH_PLUGIN_FILE);
   }
@@ -60,7 +61,8 @@ class LammpsTest : public ::testing::Test {
   // per-atom array column (0-based) of a compute, indexed by atom ID (1..natoms)
   std::map<long, std::vector<double>> peratom_array(const std::string &id, int ncol)
   {
-    auto **arr = (double **) lammps_extract_compute(lmp, id.c_str(), LMP_STYLE_ATOM, LMP_TYPE_ARRAY);
+    auto **arr =
+        (double **) lammps_extract_compute(lmp, id.c_str(), LMP_STYLE_ATOM, LMP_TYPE_ARRAY);
     std::map<long, std::vector<double>> out;
     if (!arr) return out;
     for (int i = 0; i < lmp->atom->nlocal; ++i)
@@ -72,17 +74,17 @@ class LammpsTest : public ::testing::Test {
 }    // namespace amorph_test
 
 // expect a LAMMPS error whose message contains `text`
-#define EXPECT_LMP_ERROR(statement, text)                                                     \
-  do {                                                                                        \
-    bool _thrown = false;                                                                     \
-    try {                                                                                     \
-      statement;                                                                              \
-    } catch (LAMMPS_NS::LAMMPSException & e) {                                                \
-      _thrown = true;                                                                         \
-      EXPECT_NE(std::string(e.what()).find(text), std::string::npos)                          \
-          << "message was: " << e.what();                                                     \
-    }                                                                                         \
-    EXPECT_TRUE(_thrown) << "no LAMMPS error for: " #statement;                               \
+#define EXPECT_LMP_ERROR(statement, text)                            \
+  do {                                                               \
+    bool _thrown = false;                                            \
+    try {                                                            \
+      statement;                                                     \
+    } catch (LAMMPS_NS::LAMMPSException & e) {                       \
+      _thrown = true;                                                \
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) \
+          << "message was: " << e.what();                            \
+    }                                                                \
+    EXPECT_TRUE(_thrown) << "no LAMMPS error for: " #statement;      \
   } while (0)
 
 #endif

@@ -52,8 +52,8 @@ class AcousticTest : public LammpsTest {
   void crystal(const std::string &boundary = "p p p")
   {
     cmds({"units metal", "atom_style atomic", "boundary " + boundary, "lattice fcc 3.639",
-          "region box block 0 4 0 4 0 4", "create_box 1 box", "create_atoms 1 box",
-          "mass 1 63.546", "pair_style eam/fs",
+          "region box block 0 4 0 4 0 4", "create_box 1 box", "create_atoms 1 box", "mass 1 63.546",
+          "pair_style eam/fs",
           std::string("pair_coeff * * ") + AMORPH_POTENTIALS + "/CuZr_mm.eam.fs Cu",
           "timestep 0.002", "thermo 0"});
   }
@@ -61,14 +61,14 @@ class AcousticTest : public LammpsTest {
   void equilibrated()
   {
     crystal();
-    cmds({"velocity all create 20 4928 mom yes rot yes", "fix eq all npt temp 10 10 0.1 aniso 0 0 0.5",
-          "run 1000", "unfix eq"});
+    cmds({"velocity all create 20 4928 mom yes rot yes",
+          "fix eq all npt temp 10 10 0.1 aniso 0 0 0.5", "run 1000", "unfix eq"});
   }
   // element of the fix's global vector, 1-based as in the documentation
   double fv(const std::string &id, int i)
   {
-    auto *p = (double *) lammps_extract_fix(lmp, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR,
-                                            i - 1, 0);
+    auto *p =
+        (double *) lammps_extract_fix(lmp, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR, i - 1, 0);
     if (!p) return NAN;
     double v = *p;
     lammps_free(p);
@@ -85,8 +85,8 @@ class AcousticTest : public LammpsTest {
 std::string tmpname(const std::string &base)
 {
   const char *d = std::getenv("TMPDIR");
-  return std::string(d ? d : "/tmp") + "/amorph_acoustic_" + std::to_string((long) getpid()) +
-      "_" + base;
+  return std::string(d ? d : "/tmp") + "/amorph_acoustic_" + std::to_string((long) getpid()) + "_" +
+      base;
 }
 
 }    // namespace
@@ -138,8 +138,8 @@ TEST_F(AcousticTest, StrainSineGivesYoungsModulus)
   cmd("change_box all z scale $(1.0/0.998) remap");
 
   // dynamic: eps = 0.002 sin(2 pi 0.5/ps t) at 10 K, lateral axes at zero pressure
-  cmds({"velocity all create 20 4928 mom yes rot yes", "fix eq all npt temp 10 10 0.1 aniso 0 0 0.5",
-        "run 1000", "unfix eq"});
+  cmds({"velocity all create 20 4928 mom yes rot yes",
+        "fix eq all npt temp 10 10 0.1 aniso 0 0 0.5", "run 1000", "unfix eq"});
   const double lz0 = lmp->domain->prd[2];
   cmd("fix 1 all acoustic z strain sine 0.002 0.5 0 0 temp 10 10 0.1 pdamp 0.5");
   cmd("run 750");
@@ -191,13 +191,14 @@ TEST_F(AcousticTest, RestartMidCycleContinuesIdentically)
   cmd("run 1250");    // 2.5 cycles
   EXPECT_EQ(fv("1", CYCLE), 2.0);
   cmd("write_restart " + rfile);
-  cmd("run 400");     // completes cycle 3 after the restart point
+  cmd("run 400");    // completes cycle 3 after the restart point
   const auto ref = fvec("1");
   const double lz = lmp->domain->prd[2], lx = lmp->domain->prd[0];
   EXPECT_EQ(ref[CYCLE - 1], 3.0);
 
   delete lmp;
-  const char *args[] = {"amorph_test", "-log", "none", "-echo", "none", "-screen", "none", "-nocite"};
+  const char *args[] = {"amorph_test", "-log",    "none", "-echo",
+                        "none",        "-screen", "none", "-nocite"};
   lmp = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
   cmds({std::string("plugin load ") + AMORPH_PLUGIN_FILE, "read_restart " + rfile,
         "pair_style eam/fs",
@@ -237,7 +238,7 @@ TEST_F(AcousticTest, CreepRampAndHold)
   ASSERT_NE(pz, nullptr);
   EXPECT_NEAR(-*pz / -5000.0, 1.0, 0.05);    // measured -Pzz averaged over the last 0.8 ps
   lammps_free(pz);
-  EXPECT_LT(fv("1", STRAIN), -0.005);        // compressed
+  EXPECT_LT(fv("1", STRAIN), -0.005);    // compressed
 }
 
 TEST_F(AcousticTest, VariableWaveformEqualsSine)
@@ -249,7 +250,8 @@ TEST_F(AcousticTest, VariableWaveformEqualsSine)
   const double lz = lmp->domain->prd[2];
 
   delete lmp;
-  const char *args[] = {"amorph_test", "-log", "none", "-echo", "none", "-screen", "none", "-nocite"};
+  const char *args[] = {"amorph_test", "-log",    "none", "-echo",
+                        "none",        "-screen", "none", "-nocite"};
   lmp = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
   cmd(std::string("plugin load ") + AMORPH_PLUGIN_FILE);
   equilibrated();
@@ -268,14 +270,15 @@ TEST_F(AcousticTest, TrapezoidWaveformAndCycleFile)
   equilibrated();
   // strain trapezoid: ramp 0.1 ps to 0.003, hold 0.2, unload 0.1, rest 0.1 (P = 0.5 ps), 2 cycles
   cmd("fix 1 all acoustic x strain trapezoid 0 0.003 0.1 0.2 0.1 0.1 2 temp 10 10 0.1 pdamp 0.5 "
-      "file " + fname);
+      "file " +
+      fname);
   const double lx0 = lmp->domain->prd[0];
   cmd("run 25");    // t = 0.05: half way up the ramp
   EXPECT_NEAR(fv("1", TARGET), 0.0015, 1e-12);
   EXPECT_NEAR(lmp->domain->prd[0], lx0 * 1.0015, 1e-12 * lx0);
   cmd("run 75");    // t = 0.2: hold
   EXPECT_NEAR(fv("1", TARGET), 0.003, 1e-15);
-  cmd("run 500");   // t = 1.2: after the 2 cycles, back at base; analysis stopped
+  cmd("run 500");    // t = 1.2: after the 2 cycles, back at base; analysis stopped
   EXPECT_EQ(fv("1", TARGET), 0.0);
   EXPECT_EQ(fv("1", CYCLE), 2.0);
   EXPECT_EQ(fv("1", VALID), 1.0);
@@ -364,7 +367,8 @@ TEST_F(AcousticTest, BadArgumentsGiveClearErrors)
 
   // period shorter than 10 timesteps (dt = 0.002 ps): checked at run time
   cmd("fix 1 all acoustic z stress sine 1000 60 0 0" + tail);
-  EXPECT_LMP_ERROR(cmd("run 0"), "loading period 0.016666666666666666 is shorter than 10 timesteps");
+  EXPECT_LMP_ERROR(cmd("run 0"),
+                   "loading period 0.016666666666666666 is shorter than 10 timesteps");
   cmd("fix 1 all acoustic z stress v_nosuch period 1" + tail);
   EXPECT_LMP_ERROR(cmd("run 0"), "variable nosuch does not exist");
   cmd("unfix 1");

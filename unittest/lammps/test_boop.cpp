@@ -171,8 +171,7 @@ TEST_F(BoopTest, EqualsOrientorderOnDisorder)
         "mass 1 1.0", "pair_style zero 2.2", "pair_coeff * *"});
   for (std::string nb : {"nnn 12", "nnn NULL"}) {
     cmd("compute oo all orientorder/atom degrees 3 2 4 6 wl yes wl/hat yes cutoff 2.1 " + nb);
-    cmd("compute bo all boop/atom degrees 3 2 4 6 w yes qbar no wbar no bonds no cutoff 2.1 " +
-        nb);
+    cmd("compute bo all boop/atom degrees 3 2 4 6 w yes qbar no wbar no bonds no cutoff 2.1 " + nb);
     cmd("run 0");
     auto oo = peratom_array("oo", 9);
     auto bo = peratom_array("bo", 10);
@@ -198,8 +197,7 @@ TEST_F(BoopTest, RotationInvariance)
         "create_box 1 box", "region ball sphere 0 0 0 4.5",
         "create_atoms 1 random 300 9127 ball overlap 0.75 maxtry 200", "mass 1 1.0",
         "pair_style zero 2.0", "pair_coeff * *",
-        "compute b all boop/atom degrees 4 2 4 6 8 w yes cutoff 1.6 bonds 6 0.5",
-        "run 0"});
+        "compute b all boop/atom degrees 4 2 4 6 8 w yes cutoff 1.6 bonds 6 0.5", "run 0"});
   // q(4) w(4) wh(4) qbar(4) wbar(4) bonds(2) nb(1)
   const int ncol = 23;
   auto before = peratom_array("b", ncol);

@@ -60,8 +60,8 @@ Expected expected_for(const Mat &F)
 {
   Expected e{};
   Mat C = mul(transpose(F), F);
-  const double E[9] = {0.5 * (C[0] - 1), 0.5 * C[1], 0.5 * C[2], 0.5 * C[3], 0.5 * (C[4] - 1),
-                       0.5 * C[5], 0.5 * C[6], 0.5 * C[7], 0.5 * (C[8] - 1)};
+  const double E[9] = {0.5 * (C[0] - 1), 0.5 * C[1], 0.5 * C[2], 0.5 * C[3],      0.5 * (C[4] - 1),
+                       0.5 * C[5],       0.5 * C[6], 0.5 * C[7], 0.5 * (C[8] - 1)};
   e.eta[0] = E[0];
   e.eta[1] = E[4];
   e.eta[2] = E[8];
@@ -95,8 +95,7 @@ class NonaffineTest : public LammpsTest {
 
   void fcc(int n, double a = 1.0)
   {
-    cmds({"units metal", "atom_style atomic", "boundary p p p",
-          "lattice fcc " + std::to_string(a),
+    cmds({"units metal", "atom_style atomic", "boundary p p p", "lattice fcc " + std::to_string(a),
           "region box block 0 " + std::to_string(n) + " 0 " + std::to_string(n) + " 0 " +
               std::to_string(n),
           "create_box 1 box", "create_atoms 1 box", "mass 1 1.0", "pair_style zero 1.3",
@@ -262,7 +261,7 @@ TEST_F(NonaffineTest, ResetEveryAndOnDemand)
     EXPECT_NEAR(v40[kv.first][0], kv.second[0], 1e-13);
     maxd = std::max(maxd, kv.second[0]);
   }
-  EXPECT_GT(maxd, 1e-3);    // atoms did move
+  EXPECT_GT(maxd, 1e-3);                               // atoms did move
   cmd("compute new all nonaffine/atom cutoff 1.9");    // reference = step 40
   cmd("compute r4 all reduce max c_new[1]");
   cmd("thermo_style custom step c_r1 c_r2 c_r3 c_r4");
@@ -286,12 +285,18 @@ TEST_F(NonaffineTest, RestartGivesIdenticalValues)
 {
   const std::string file = "nonaffine_test.restart";
   const std::vector<std::string> tail = {
-      "pair_style zero 2.0", "pair_coeff * *", "comm_modify cutoff 4.5", "fix nve all nve",
-      "fix d all deform 1 xy erate 0.05 yz erate -0.03 remap x", "timestep 0.002",
+      "pair_style zero 2.0",
+      "pair_coeff * *",
+      "comm_modify cutoff 4.5",
+      "fix nve all nve",
+      "fix d all deform 1 xy erate 0.05 yz erate -0.03 remap x",
+      "timestep 0.002",
       "compute a all nonaffine/atom cutoff 1.9 strain yes",
       "compute b all nonaffine/atom cutoff 1.9 reset every 30 defgrad yes",
-      "compute ra all reduce max c_a[1]", "compute rb all reduce max c_b[1]",
-      "thermo_style custom step c_ra c_rb", "thermo 50"};
+      "compute ra all reduce max c_a[1]",
+      "compute rb all reduce max c_b[1]",
+      "thermo_style custom step c_ra c_rb",
+      "thermo 50"};
   auto setup = [&]() {
     packing(250);
     cmd("velocity all create 1 1234 loop geom");
@@ -320,7 +325,8 @@ TEST_F(NonaffineTest, RestartGivesIdenticalValues)
     for (int c = 0; c < 11; ++c)
       EXPECT_NEAR(a[kv.first][c], kv.second[c], 1e-10) << "a atom " << kv.first << " col " << c;
     for (int c = 0; c < 14; ++c)
-      EXPECT_NEAR(b[kv.first][c], b_ref[kv.first][c], 1e-10) << "b atom " << kv.first << " col " << c;
+      EXPECT_NEAR(b[kv.first][c], b_ref[kv.first][c], 1e-10)
+          << "b atom " << kv.first << " col " << c;
     maxd = std::max(maxd, kv.second[0]);
   }
   EXPECT_GT(maxd, 1e-3);
@@ -333,8 +339,7 @@ TEST_F(NonaffineTest, RerunGivesValuesOfTheRun)
   packing(250);
   cmds({"velocity all create 2 1234 loop geom", "write_data " + data + " nocoeff",
         "compute na all nonaffine/atom cutoff 1.9", "fix nve all nve", "timestep 0.002",
-        "dump d all custom 20 " + dump + " id x y z ix iy iz",
-        "dump_modify d format float %.17g"});
+        "dump d all custom 20 " + dump + " id x y z ix iy iz", "dump_modify d format float %.17g"});
   use_in_thermo("na");
   cmd("thermo 20");
   cmd("run 60");
@@ -357,10 +362,9 @@ TEST_F(NonaffineTest, RerunGivesValuesOfTheRun)
 TEST_F(NonaffineTest, LostReferenceNeighboursAreDetected)
 {
   fcc(4);
-  cmds({"comm_modify cutoff 1.5", "neighbor 0.3 bin",
-        "compute na all nonaffine/atom cutoff 0.8", "compute nw all nonaffine/atom cutoff 0.8 lost warn",
-        "compute r1 all reduce max c_na[1]", "compute r2 all reduce min c_nw[5]",
-        "thermo_style custom step c_r1 c_r2",
+  cmds({"comm_modify cutoff 1.5", "neighbor 0.3 bin", "compute na all nonaffine/atom cutoff 0.8",
+        "compute nw all nonaffine/atom cutoff 0.8 lost warn", "compute r1 all reduce max c_na[1]",
+        "compute r2 all reduce min c_nw[5]", "thermo_style custom step c_r1 c_r2",
         "run 0"});    // counts taken while nothing moved
   // shear the upper half by 1.8 along x (slip; not a lattice vector of the fcc cell)
   cmds({"region up block INF INF 2.01 INF INF INF units box", "group up region up",
@@ -451,7 +455,8 @@ TEST_F(NonaffineTest, TwoDimensionsIsAnError)
   cmds({"units lj", "dimension 2", "atom_style atomic", "boundary p p p", "lattice sq 1.0",
         "region box block 0 4 0 4 -0.5 0.5", "create_box 1 box", "create_atoms 1 box",
         "mass 1 1.0"});
-  EXPECT_LMP_ERROR(cmd("compute n all nonaffine/atom cutoff 1.2"), "2d simulations are not supported");
+  EXPECT_LMP_ERROR(cmd("compute n all nonaffine/atom cutoff 1.2"),
+                   "2d simulations are not supported");
 }
 
 // uncompute removes the internal fixes; redefining works; memory_usage is reported

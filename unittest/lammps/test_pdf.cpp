@@ -22,10 +22,10 @@ class PdfTest : public LammpsTest {
   void random_config(int ntypes = 2)
   {
     cmds({"units metal", "atom_style atomic", "boundary p p p",
-          "region box block 0 26 0 24 0 25 units box", "create_box " + std::to_string(ntypes) + " box",
-          "create_atoms 1 random 1500 4711 NULL overlap 1.6 maxtry 100 units box",
-          "mass * 1.0", "pair_style zero 5.0", "pair_coeff * *",
-          "comm_modify cutoff 12.0"});
+          "region box block 0 26 0 24 0 25 units box",
+          "create_box " + std::to_string(ntypes) + " box",
+          "create_atoms 1 random 1500 4711 NULL overlap 1.6 maxtry 100 units box", "mass * 1.0",
+          "pair_style zero 5.0", "pair_coeff * *", "comm_modify cutoff 12.0"});
     if (ntypes > 1) cmd("set type 1 type/ratio 2 0.4 8123");
   }
   std::vector<std::vector<double>> global_array(const std::string &id)
@@ -34,11 +34,11 @@ class PdfTest : public LammpsTest {
     EXPECT_NE(c, nullptr);
     std::vector<std::vector<double>> out;
     if (!c) return out;
-    auto **a = (double **) lammps_extract_compute(lmp, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_ARRAY);
+    auto **a =
+        (double **) lammps_extract_compute(lmp, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_ARRAY);
     EXPECT_NE(a, nullptr);
     if (!a) return out;
-    for (int r = 0; r < c->size_array_rows; ++r)
-      out.emplace_back(a[r], a[r] + c->size_array_cols);
+    for (int r = 0; r < c->size_array_rows; ++r) out.emplace_back(a[r], a[r] + c->size_array_cols);
     return out;
   }
 };
@@ -51,8 +51,7 @@ TEST_F(PdfTest, G0EqualsComputeRdfTotalAndPartials)
   // the pair cutoff = the rdf cutoff: compute rdf of LAMMPS 4 Feb 2025 bins to the pair
   // cutoff whatever its cutoff keyword says (a missing 'else', fixed later)
   cmds({"pair_style zero 8.0", "pair_coeff * *",
-        "compute rdf all rdf 80 1 1 1 2 2 1 2 2 cutoff 8.0",
-        "compute rdft all rdf 80 cutoff 8.0",
+        "compute rdf all rdf 80 1 1 1 2 2 1 2 2 cutoff 8.0", "compute rdft all rdf 80 cutoff 8.0",
         "compute p all pdf/aniso 80 8.0 axis z 1 1 1 2 2 1 2 2",
         "compute pt all pdf/aniso 80 8.0 axis x", "run 0"});
   auto rdf = global_array("rdf"), rdft = global_array("rdft");
@@ -101,7 +100,8 @@ TEST_F(PdfTest, CubicCrystalHasNoG2)
   cmds({"units metal", "atom_style atomic", "boundary p p p", "lattice fcc 3.6",
         "region box block 0 5 0 5 0 5", "create_box 1 box", "create_atoms 1 box", "mass 1 1.0",
         "pair_style zero 4.0", "pair_coeff * *", "comm_modify cutoff 9.0"});
-  for (const char *ax : {"x", "y", "z"}) cmd(std::string("compute p") + ax + " all pdf/aniso 70 7.0 axis " + ax);
+  for (const char *ax : {"x", "y", "z"})
+    cmd(std::string("compute p") + ax + " all pdf/aniso 70 7.0 axis " + ax);
   cmd("run 0");
   for (const char *ax : {"x", "y", "z"}) {
     auto p = global_array(std::string("p") + ax);
@@ -119,8 +119,7 @@ TEST_F(PdfTest, TriclinicEqualsOrthogonal)
   auto ortho = global_array("p");
   // the same periodic system in a skewed cell: (Lx,0,0), (Lx,Ly,0), (0,Ly,Lz) span the
   // lattice of the orthogonal box
-  cmds({"change_box all triclinic", "change_box all xy final 26.0 yz final 24.0",
-        "run 0"});
+  cmds({"change_box all triclinic", "change_box all xy final 26.0 yz final 24.0", "run 0"});
   ASSERT_TRUE(lmp->domain->triclinic);
   auto tri = global_array("p");
   ASSERT_EQ(tri.size(), ortho.size());
@@ -135,22 +134,32 @@ TEST_F(PdfTest, TriclinicEqualsOrthogonal)
 TEST_F(PdfTest, BadInput)
 {
   random_config();
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 0 8.0 axis z"), "Compute pdf/aniso: Nbin must be > 0");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 0 8.0 axis z"),
+                   "Compute pdf/aniso: Nbin must be > 0");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 1.5 8.0 axis z"), "Nbin expects an integer");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 -1 axis z"), "Compute pdf/aniso: rc must be > 0");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 -1 axis z"),
+                   "Compute pdf/aniso: rc must be > 0");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 abc axis z"), "rc expects a number");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis w"), "axis must be x, y or z");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 z x"), "expected 'axis x|y|z'");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1"), "atom types must come in pairs");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1 3"), "type 3 in type pair 1 is out of range 1..2");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1 3"),
+                   "type 3 in type pair 1 is out of range 1..2");
   EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1 1 0 2"), "type 0 in type pair 2");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z weights 1"), "weights needs one value per atom type");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z weights 1 -2"), "weights must be >= 0");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z affine 0 0.3"), "affine eps must be in");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z affine 0.01 0.7"), "affine nu must be in");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z bins soft"), "bins must be hard or spline, got 'soft'");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1 2 weights 1 1 foo 1"), "unknown keyword 'foo'");
-  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z foo 1"), "'foo' is neither an atom type (in type pair 1) nor a keyword");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z weights 1"),
+                   "weights needs one value per atom type");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z weights 1 -2"),
+                   "weights must be >= 0");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z affine 0 0.3"),
+                   "affine eps must be in");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z affine 0.01 0.7"),
+                   "affine nu must be in");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z bins soft"),
+                   "bins must be hard or spline, got 'soft'");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z 1 2 weights 1 1 foo 1"),
+                   "unknown keyword 'foo'");
+  EXPECT_LMP_ERROR(cmd("compute p all pdf/aniso 10 8.0 axis z foo 1"),
+                   "'foo' is neither an atom type (in type pair 1) nor a keyword");
   // beyond the ghost cutoff (12 - skin 2): an error at the first evaluation naming comm_modify
   cmds({"compute p all pdf/aniso 10 10.5 axis z", "thermo_style custom step c_p[1][2]"});
   EXPECT_LMP_ERROR(cmd("run 0"), "use comm_modify cutoff");

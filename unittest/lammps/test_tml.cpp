@@ -48,15 +48,16 @@ class TmlTest : public LammpsTest {
     auto *f = fix(id);
     std::map<long, double> out;
     for (int i = 0; i < lmp->atom->nlocal; ++i)
-      out[(long) lmp->atom->tag[i]] = f->size_peratom_cols ? f->array_atom[i][c] : f->vector_atom[i];
+      out[(long) lmp->atom->tag[i]] = f->size_peratom_cols ? f->array_atom[i][c]
+                                                           : f->vector_atom[i];
     return out;
   }
   // a box of atoms moving with constant velocities (no forces): dr2 = |v|^2 t^2
   void movers(const std::string &units = "metal")
   {
-    cmds({"units " + units, "atom_style atomic", "boundary p p p", "region box block 0 10 0 10 0 10",
-          "create_box 1 box", "mass 1 1.0", "pair_style zero 2.0", "pair_coeff * *",
-          "timestep 0.001",
+    cmds({"units " + units, "atom_style atomic", "boundary p p p",
+          "region box block 0 10 0 10 0 10", "create_box 1 box", "mass 1 1.0",
+          "pair_style zero 2.0", "pair_coeff * *", "timestep 0.001",
           // atom 1 at rest (dr2 = 0 -> floor), the others fast: cross the boundaries
           "create_atoms 1 single 5 5 5", "create_atoms 1 single 9.9 0.1 5",
           "create_atoms 1 single 0.05 9.95 9.95", "create_atoms 1 single 3 7 1"});
@@ -73,7 +74,8 @@ class TmlTest : public LammpsTest {
     std::vector<double> f(lags.size());
     for (int i = 0; i < n; ++i) {
       const double lab = (i % 2) ? 1000.0 : 300.0;
-      for (std::size_t k = 0; k < lags.size(); ++k) f[k] = g(rng) - 3.0 + (lab > 500 ? 0.5 * k : 0.0);
+      for (std::size_t k = 0; k < lags.size(); ++k)
+        f[k] = g(rng) - 3.0 + (lab > 500 ? 0.5 * k : 0.0);
       set.add_row(lab, f.data());
     }
     const std::string path = tmp(name);
@@ -103,9 +105,9 @@ TEST_F(TmlTest, AnalyticFeaturesAcrossBoundaries)
     TearDown();
     SetUp();
     movers();
-    cmds({"variable T equal 500", "compute tt all temp",
-          "variable vx atom (id>1)*(30+7*id)", "variable vy atom -(id>1)*(20+3*id)",
-          "variable vz atom (id==3)*45", "velocity all set v_vx v_vy v_vz",
+    cmds({"variable T equal 500", "compute tt all temp", "variable vx atom (id>1)*(30+7*id)",
+          "variable vy atom -(id>1)*(20+3*id)", "variable vz atom (id==3)*45",
+          "velocity all set v_vx v_vy v_vz",
           "fix mv all move variable NULL NULL NULL v_vx v_vy v_vz",
           "fix ml all tml temp " + tspec + " lags 0.01 0.02 0.05 every 10 features yes",
           "run 0 post no"});
@@ -181,16 +183,17 @@ TEST_F(TmlTest, TriclinicFlipsDuringWindows)
   auto system = [&]() {
     cmds({"units metal", "atom_style atomic", "boundary p p p",
           "region box prism 0 10 0 10 0 10 4.0 3.5 3.0", "create_box 1 box", "mass 1 1.0",
-          "pair_style zero 2.0", "pair_coeff * *", "timestep 0.001",
-          "create_atoms 1 single 1 1 1", "create_atoms 1 single 9.5 5 2",
-          "create_atoms 1 single 12 9 9", "create_atoms 1 single 6 3 7"});
+          "pair_style zero 2.0", "pair_coeff * *", "timestep 0.001", "create_atoms 1 single 1 1 1",
+          "create_atoms 1 single 9.5 5 2", "create_atoms 1 single 12 9 9",
+          "create_atoms 1 single 6 3 7"});
   };
   const double floor_feature = std::log10(TML::DEFAULT_DR2_FLOOR / 300.0);
   const char *tml = "fix ml all tml temp 300 lags 0.5 1 2 every 500 features yes affine ";
 
   // remove: xz (flips at 1.25 ps) and yz (flip at 2.9 ps), restart at 2.2 ps (windows open)
   system();
-  cmds({"change_box all xy final 0.0", "fix def all deform 1 xz erate 0.12 yz erate 0.07 remap x flip yes",
+  cmds({"change_box all xy final 0.0",
+        "fix def all deform 1 xz erate 0.12 yz erate 0.07 remap x flip yes",
         std::string(tml) + "remove", "run 2200 post no"});
   EXPECT_LT(lmp->domain->xz, 0.0) << "xz did not flip";
   cmd("write_restart " + rfile);
@@ -204,7 +207,8 @@ TEST_F(TmlTest, TriclinicFlipsDuringWindows)
   for (int k = 0; k < 3; ++k) {
     auto f = peratom("ml", 1 + k);
     ASSERT_EQ(f.size(), 4u);
-    for (auto &kv : f) EXPECT_NEAR(kv.second, floor_feature, 1e-12) << "atom " << kv.first << " lag " << k;
+    for (auto &kv : f)
+      EXPECT_NEAR(kv.second, floor_feature, 1e-12) << "atom " << kv.first << " lag " << k;
   }
 
   // keep: xy only, the last window (2 - 4 ps) spans the flip at 3 ps with xy0 = 2
@@ -223,7 +227,8 @@ TEST_F(TmlTest, TriclinicFlipsDuringWindows)
     auto f = peratom("ml", 1 + k);
     for (auto &kv : f) {
       const double dx = 1.0 * lags[k] * y[kv.first] / 10.0;    // xy rate 0.1 * 10 A/ps
-      EXPECT_NEAR(kv.second, std::log10(dx * dx / 300.0), 1e-9) << "atom " << kv.first << " lag " << k;
+      EXPECT_NEAR(kv.second, std::log10(dx * dx / 300.0), 1e-9)
+          << "atom " << kv.first << " lag " << k;
     }
   }
 }
@@ -233,10 +238,9 @@ TEST_F(TmlTest, TriclinicFlipsDuringWindows)
 TEST_F(TmlTest, ShrinkWrappedBoundsAreNoDeformation)
 {
   cmds({"units metal", "atom_style atomic", "boundary p p s", "region box block 0 10 0 10 0 10",
-        "create_box 1 box", "mass 1 1.0", "pair_style zero 2.0", "pair_coeff * *",
-        "timestep 0.001", "create_atoms 1 single 1 1 1", "create_atoms 1 single 5 5 5",
-        "create_atoms 1 single 3 7 9", "group up id 3", "group rest id 1 2",
-        "fix mv up move linear 0.5 0 20 units box",
+        "create_box 1 box", "mass 1 1.0", "pair_style zero 2.0", "pair_coeff * *", "timestep 0.001",
+        "create_atoms 1 single 1 1 1", "create_atoms 1 single 5 5 5", "create_atoms 1 single 3 7 9",
+        "group up id 3", "group rest id 1 2", "fix mv up move linear 0.5 0 20 units box",
         "fix ml all tml temp 300 lags 0.05 0.1 every 100 features yes", "run 150 post no"});
   ASSERT_GT(lmp->domain->boxhi[2], 11.0) << "the box did not follow the atom";
   const double floor_feature = std::log10(TML::DEFAULT_DR2_FLOOR / 300.0);
