@@ -16,7 +16,9 @@ integration (so the run costs almost nothing else):
     volumetric strain, rotation angle by polar decomposition),
   * neither (baseline).
 Cost per evaluation = (run time - baseline run time) / K; runs alternate, median reported.
-Goal (issue): nonaffine/atom <= 1.0x fix nonaffine/displacement while computing more.
+Goal (issue): nonaffine/atom <= 0.7x fix nonaffine/displacement while computing more.
+The compute keeps its reference bonds between evaluations while the atoms keep their indices
+(no reneighbouring); both styles then cost the loop over bonds, as the fix uses LAMMPS's list.
 """
 import os
 import statistics
@@ -86,7 +88,12 @@ fix av all ave/atom 1 1 1 c_na[1]
     print(f"  baseline run step                    {med['base'] / K * 1e3:9.2f} ms")
     print(f"  fix nonaffine/displacement d2min     {t_fix * 1e3:9.2f} ms")
     print(f"  compute nonaffine/atom (+F, eta, vM, vol, rotation) {t_na * 1e3:9.2f} ms")
-    print(f"  RATIO nonaffine/atom / fix nonaffine/displacement = {t_na / t_fix:.3f}   (goal <= 1.0)")
+    # spread: every run of the compute against every run of the fix (baseline median subtracted)
+    per_na = [(t - med["base"]) / K for t in times["na"]]
+    per_fix = [(t - med["base"]) / K for t in times["fix"]]
+    ratios = [a / b for a in per_na for b in per_fix]
+    print(f"  RATIO nonaffine/atom / fix nonaffine/displacement = {t_na / t_fix:.3f} "
+          f"[{min(ratios):.3f}-{max(ratios):.3f} over runs]   (goal <= 0.7)")
     print(f"  sanity: mean D2min (ours, raw sum) {na[:, 0].mean():.4f} A^2, valid {na[:, 4].mean():.3f};"
           f" fix sqrt(D2min/N) mean {d2_fix.mean():.4f} A")
     lmp.close()
