@@ -1,5 +1,5 @@
 # AMORPH - LAMMPS plugin package, GPL-2.0
-"""A fuzz of bad input for the four styles: malformed and adversarial commands (missing and
+"""A fuzz of bad input for the five styles: malformed and adversarial commands (missing and
 extra arguments, wrong types, zero, negative, huge, nan/inf numbers, unknown keywords, variables
 of the wrong style, corrupt and truncated model and feature files, restart files of another
 configuration).  Every case runs in its own `lmp` process with a timeout and must end in a
@@ -122,6 +122,42 @@ def nonaffine_cases():
         (f"{p} cutoff 6.0 reset v_nosuch", ["nosuch"], "run 0 post no"),
     ]
     return [("nonaffine/atom",) + x for x in c]
+
+
+def pdf_cases():
+    p = "compute pd all pdf/aniso"
+    c = []
+    base = ["50", "6.0", "axis", "z"]
+    kinds = ["posint", "pos", None, None]
+    names = ["Nbin", "rc", "axis", "axis"]
+    for k, kind in enumerate(kinds):
+        bads = BAD[kind] if kind else ["bogus", "w"]
+        for bad in bads:
+            v = list(base)
+            v[k] = bad
+            c.append((f"{p} {' '.join(v)}", [names[k], bad.lstrip("-")], "run 0 post no"))
+    for n in range(len(base)):
+        c.append((f"{p} {' '.join(base[:n])}", ["pdf/aniso"], "run 0 post no"))
+    b = " ".join(base)
+    c += [
+        (f"{p} {b} 1", ["pair", "1"], "run 0 post no"),
+        (f"{p} {b} 1 7", ["7", "range"], "run 0 post no"),
+        (f"{p} {b} 0 1", ["0", "range"], "run 0 post no"),
+        (f"{p} {b} x y", ["x", "type"], "run 0 post no"),
+        (f"{p} {b} weights", ["weights"], "run 0 post no"),
+        (f"{p} {b} weights -1", ["weights", "-1"], "run 0 post no"),
+        (f"{p} {b} weights 0", ["weight"], "run 0 post no"),
+        (f"{p} {b} weights nan", ["weights", "nan"], "run 0 post no"),
+        (f"{p} {b} affine 0.01", ["affine"], "run 0 post no"),
+        (f"{p} {b} affine 0.6 0.3", ["affine", "0.6"], "run 0 post no"),
+        (f"{p} {b} affine 0.01 0.7", ["nu", "0.7"], "run 0 post no"),
+        (f"{p} {b} affine inf 0.3", ["affine", "inf"], "run 0 post no"),
+        (f"{p} {b} bins", ["bins"], "run 0 post no"),
+        (f"{p} {b} bins soft", ["bins", "soft"], "run 0 post no"),
+        (f"{p} {b} bogus_keyword 1", ["bogus_keyword"], "run 0 post no"),
+        (f"{p} 50 30.0 axis z", ["comm_modify cutoff"], "thermo_style custom step c_pd[1][2]\nrun 0 post no"),
+    ]
+    return [("pdf/aniso",) + x for x in c]
 
 
 def tml_cases(files):
@@ -330,7 +366,8 @@ def run_case(workdir, style, command, tokens, post, restart=None, before=None):
 def test_fuzz_bad_input(capsys):
     with tempfile.TemporaryDirectory() as d:
         files = make_files(d)
-        cases = boop_cases() + nonaffine_cases() + tml_cases(files) + acoustic_cases(files)
+        cases = (boop_cases() + nonaffine_cases() + pdf_cases() + tml_cases(files)
+                 + acoustic_cases(files))
         assert len(cases) >= 200, len(cases)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as ex:
             results = list(ex.map(lambda c: run_case(d, *c), cases))
@@ -339,7 +376,7 @@ def test_fuzz_bad_input(capsys):
     bad = [r for r in results if r[0] != "error"]
     with capsys.disabled():    # the counts are part of the test output, passed or not
         print(f"\nfuzz: {len(cases)} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(count.items())))
-        for s in ("boop/atom", "nonaffine/atom", "tml", "acoustic"):
+        for s in ("boop/atom", "nonaffine/atom", "pdf/aniso", "tml", "acoustic"):
             print(f"  {s}: " + ", ".join(f"{k} {v}" for (st, k), v in sorted(per_style.items()) if st == s))
         for kind, command, detail in bad:
             print(f"--- {kind}: {command}\n    {detail.strip()[:600]}")
