@@ -64,7 +64,6 @@
 #include "variable.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -338,7 +337,20 @@ void ComputeNonaffineAtom::sync_frame()
   track_box();
 }
 
-void ComputeNonaffineAtom::reference_frame()
+/* ----------------------------------------------------------------------
+   the reference bonds afresh: reference positions in the current periodic
+   images (local + ghost), their cell list, the pending neighbour counts,
+   the bond list
+------------------------------------------------------------------------- */
+
+void ComputeNonaffineAtom::rebuild_bonds()
+{
+  reference_positions();
+  resolve_pending_counts();
+  build_bonds();
+}
+
+void ComputeNonaffineAtom::reference_positions()
 {
   double **x0 = store->astore;
   imageint *image = atom->image;
@@ -505,9 +517,7 @@ void ComputeNonaffineAtom::run_setup()
   frozen_step = -1;
   find_fixes();
   sync_frame();
-  reference_frame();
-  resolve_pending_counts();
-  build_bonds();
+  rebuild_bonds();
 }
 
 void ComputeNonaffineAtom::end_of_step_hook()
@@ -530,9 +540,7 @@ void ComputeNonaffineAtom::end_of_step_hook()
   capture_reference();
   frozen_step = step;
   sync_frame();
-  reference_frame();
-  resolve_pending_counts();
-  build_bonds();
+  rebuild_bonds();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -608,11 +616,7 @@ void ComputeNonaffineAtom::compute_peratom()
   invoked_peratom = update->ntimestep;
   find_fixes();
   sync_frame();
-  if (!bonds_current()) {
-    reference_frame();
-    resolve_pending_counts();
-    build_bonds();
-  }
+  if (!bonds_current()) rebuild_bonds();
 
   double **x0 = store->astore;
   double **x = atom->x;

@@ -24,7 +24,6 @@ ComputeStyle(nonaffine/atom,ComputeNonaffineAtom);
 
 #include "cell_list.h"
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -88,8 +87,9 @@ class ComputeNonaffineAtom : public Compute {
   void capture_reference();
   void track_box();
   void sync_frame();
-  void reference_frame();
+  void reference_positions();
   bool bonds_current();
+  void rebuild_bonds();
   void build_bonds();
   void resolve_pending_counts();
   double ghost_cutoff() const;
