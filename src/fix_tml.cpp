@@ -479,8 +479,8 @@ TML::Metadata FixTML::recording() const
 void FixTML::check_recording(const TML::Metadata &trained, const std::string &what)
 {
   try {
-    for (const std::string &w :
-         TML::check_recording(trained, recording().affine, (std::uint32_t) norigins, what))
+    const TML::Metadata now = recording();
+    for (const std::string &w : TML::check_recording(trained, now.affine, now.origins, what))
       if (comm->me == 0) error->warning(FLERR, "{} {}: {}", STYLE, id, w);
   } catch (std::exception &e) {
     error->all(FLERR, "{} {}: {}", STYLE, id, e.what());
