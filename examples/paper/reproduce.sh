@@ -69,21 +69,19 @@ q() { printf '%q ' "$@"; }
 stamp "glass (${SIZE})"
 "${LMPN[@]}" -in in.glass -var out "$OUT" -log "$OUT/log.glass" -screen none "${G[@]}"
 stamp "training"
-half=$(( (${#TEMPS[@]} + 1) / 2 ))
 cmds=()
-if [ "$JOBS" -gt 1 ]; then
-  cmds+=("$(q "${LMP1[@]}" -in in.train -var out "$OUT" -log "$OUT/log.train.1" -screen none "${TR[@]}" -var T "${TEMPS[@]:0:$half}")")
-  cmds+=("$(q "${LMP1[@]}" -in in.train -var out "$OUT" -log "$OUT/log.train.2" -screen none "${TR[@]}" -var T "${TEMPS[@]:$half}")")
-else
-  cmds+=("$(q "${LMP1[@]}" -in in.train -var out "$OUT" -log "$OUT/log.train" -screen none "${TR[@]}")")
-fi
+for T in "${TEMPS[@]}"; do                        # one job per temperature, $JOBS at a time
+  cmds+=("$(q "${LMP1[@]}" -in in.train -var out "$OUT" -log "$OUT/log.train.$T" -screen none "${TR[@]}" -var T "$T")")
+done
 parallel "${cmds[@]}"
 stamp "model"
 files=(); for T in "${TEMPS[@]}"; do files+=("$OUT/features_${T}K.txt"); done
 /usr/bin/python3 -m amorph.tml build "${files[@]}" -o "$OUT/all7.tmlmodel" --cv 10 --threshold 685 \
-    --json "$OUT/fig1_all.json" --plot "$OUT/fig1_all.png" > "$OUT/log.model_all" 2>/dev/null
+    --json "$OUT/fig1_all.json" --plot "$OUT/fig1_all.png" > "$OUT/log.model_all" 2>/dev/null &
+all7=$!                                           # the two builds side by side
 /usr/bin/python3 -m amorph.tml build "${files[@]}" -o "$OUT/CuZr.tmlmodel" --cv 10 --auto-classes \
     --threshold 685 --json "$OUT/model.json" --plot "$OUT/fig1.png" 2>/dev/null | tee "$OUT/log.model"
+wait "$all7"
 stamp "creep and acoustic loading"
 cmds=()
 for h in 22000 23000; do
