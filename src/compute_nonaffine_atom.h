@@ -47,6 +47,9 @@ class ComputeNonaffineAtom : public Compute {
   void run_setup();
   void end_of_step_hook();
 
+  // the period of "reset every N", 0 for the other reset modes (fix events checks it)
+  bigint reset_period() const { return reset_mode == RESET_EVERY ? reset_every : 0; }
+
   enum { RESET_NONE, RESET_EVERY, RESET_VARIABLE };
   enum { LOST_ERROR, LOST_WARN };
 

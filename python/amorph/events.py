@@ -8,7 +8,8 @@ alike (e.g. the resistance spikes of a micropillar under a load-hold-unload func
 - :func:`fit_waiting_times`: exponential fit of the waiting times between events;
 - :func:`event_balance`: N_p − N_n per segment of a load function (damage minus recovery);
 - :func:`detect_spikes`: discrete events in a measured time series, with a documented
-  threshold.
+  threshold;
+- :func:`read_events`: the event file of the LAMMPS style ``fix events`` (events found in MD).
 
 All functions take plain numpy arrays; sizes, times and signals in any consistent units."""
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Sequence
 import numpy as np
 
 __all__ = ["PowerLawFit", "fit_truncated_power_law", "sample_truncated_power_law", "WaitingFit",
-           "fit_waiting_times", "event_balance", "Spikes", "detect_spikes"]
+           "fit_waiting_times", "event_balance", "Spikes", "detect_spikes", "EVENT_FIELDS",
+           "read_events"]
 
 
 # ------------------------------------------------------------ event sizes -----------
@@ -249,3 +251,34 @@ def detect_spikes(t: Sequence[float], signal: Sequence[float], threshold: float 
         signs.append(int(sg[i]))
         i = j + 1
     return Spikes(np.array(times), np.array(sizes), np.array(signs, int), sigma, float(threshold), base)
+
+
+# ------------------------------------------------------------ fix events files ------
+#: the columns of the event file of ``fix events`` (doc/src/fix_events.rst), in order
+EVENT_FIELDS = (("step", np.int64), ("event", np.int64), ("size", np.int64),
+                ("magnitude", float), ("delta", float), ("sign", np.int64), ("xc", float),
+                ("yc", float), ("zc", float))
+_EVENT_MAGIC = "# AMORPH fix events v1"
+
+
+def read_events(path) -> np.ndarray:
+    """The events of a ``fix events`` file as a numpy structured array with the fields of
+    :data:`EVENT_FIELDS` (one row per event: step, event id = smallest atom ID, size in atoms,
+    magnitude = summed mobility, delta = summed change of the disorder quantity, sign +1 damage
+    / -1 recovery, centroid).  Files continued with ``append yes`` are read whole; a file of
+    another format is refused."""
+    dtype = np.dtype(list(EVENT_FIELDS))
+    rows = []
+    with open(path) as f:
+        first = f.readline()
+        if not first.startswith(_EVENT_MAGIC):
+            raise ValueError(f"{path}: not a fix events file (first line {first.strip()!r})")
+        for ln, line in enumerate(f, start=2):
+            if not line.strip() or line.startswith("#"):
+                continue
+            v = line.split()
+            if len(v) != len(EVENT_FIELDS):
+                raise ValueError(f"{path}:{ln}: expected {len(EVENT_FIELDS)} columns, got {len(v)}")
+            rows.append(tuple(int(x) if t is np.int64 else float(x)
+                              for x, (_, t) in zip(v, EVENT_FIELDS)))
+    return np.array(rows, dtype=dtype)
