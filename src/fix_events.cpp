@@ -125,8 +125,7 @@ int FixEvents::setmask()
 void FixEvents::parse_input(Input &in, const char *arg, const char *what)
 {
   ArgInfo argi(arg, ArgInfo::COMPUTE | ArgInfo::FIX | ArgInfo::VARIABLE);
-  if (argi.get_type() == ArgInfo::NONE || argi.get_type() == ArgInfo::UNKNOWN ||
-      argi.get_dim() > 1)
+  if (argi.get_type() == ArgInfo::NONE || argi.get_type() == ArgInfo::UNKNOWN || argi.get_dim() > 1)
     error->all(FLERR, "{}: {} must be c_ID, c_ID[I], f_ID, f_ID[I] or v_name, got '{}'", STYLE,
                what, arg);
   in.text = arg;
@@ -146,8 +145,7 @@ void FixEvents::resolve_input(Input &in, const char *what)
     in.compute = modify->get_compute_by_id(in.id);
     if (!in.compute) error->all(FLERR, "{}: {} compute '{}' does not exist", STYLE, what, in.id);
     if (!in.compute->peratom_flag)
-      error->all(FLERR, "{}: {} compute '{}' does not compute per-atom values", STYLE, what,
-                 in.id);
+      error->all(FLERR, "{}: {} compute '{}' does not compute per-atom values", STYLE, what, in.id);
     if (in.index == 0 && in.compute->size_peratom_cols != 0)
       error->all(FLERR, "{}: {} compute '{}' computes a per-atom array: name a column, e.g. {}[1]",
                  STYLE, what, in.id, in.text);
@@ -155,8 +153,8 @@ void FixEvents::resolve_input(Input &in, const char *what)
       error->all(FLERR, "{}: {} compute '{}' computes a per-atom vector: give no index", STYLE,
                  what, in.id);
     if (in.index > in.compute->size_peratom_cols)
-      error->all(FLERR, "{}: {} column {} of compute '{}' is out of range (it has {})", STYLE,
-                 what, in.index, in.id, in.compute->size_peratom_cols);
+      error->all(FLERR, "{}: {} column {} of compute '{}' is out of range (it has {})", STYLE, what,
+                 in.index, in.id, in.compute->size_peratom_cols);
   } else if (in.which == ArgInfo::FIX) {
     in.fix = modify->get_fix_by_id(in.id);
     if (!in.fix) error->all(FLERR, "{}: {} fix '{}' does not exist", STYLE, what, in.id);
@@ -335,8 +333,8 @@ void FixEvents::end_of_step()
       error->one(FLERR, "{} {}: too many active atoms to gather ({} values)", STYLE, id, total);
     all.resize(std::max(total, 1L));
   }
-  MPI_Gatherv(rec.data(), nme, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE,
-              0, world);
+  MPI_Gatherv(rec.data(), nme, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, 0,
+              world);
 
   std::vector<double> accepted;    // ids of the events kept (minsize)
   double v[NVECTOR] = {};
@@ -490,8 +488,8 @@ void FixEvents::open_file()
     utils::print(fp,
                  "# AMORPH fix events v1: fix {} group {} N {} mobility {} threshold {} cutoff {} "
                  "disorder {} minsize {}\n",
-                 id, group->names[igroup], nevery, mobility.text, threshold, cutoff,
-                 disorder.text, minsize);
+                 id, group->names[igroup], nevery, mobility.text, threshold, cutoff, disorder.text,
+                 minsize);
     utils::print(fp, "# step event size magnitude delta sign xc yc zc\n");
     fflush(fp);
   }
@@ -573,8 +571,9 @@ int FixEvents::maxsize_restart()
 void FixEvents::write_restart(FILE *f)
 {
   if (comm->me != 0) return;
-  std::vector<double> list = {(double) RESTART_VERSION, (double) nevery, cum_events, cum_damage,
-                              cum_recovery, (double) last_eval};
+  std::vector<double> list = {
+      (double) RESTART_VERSION, (double) nevery, cum_events, cum_damage, cum_recovery,
+      (double) last_eval};
   list.insert(list.end(), vec, vec + NVECTOR);
   int size = (int) (list.size() * sizeof(double));
   fwrite(&size, sizeof(int), 1, f);
@@ -587,8 +586,8 @@ void FixEvents::restart(char *buf)
   if ((int) list[0] != RESTART_VERSION)
     error->all(FLERR, "{} {}: unsupported restart data version {}", STYLE, id, (int) list[0]);
   if ((bigint) list[1] != nevery)
-    error->all(FLERR, "{} {}: the restart file was written with N = {}, this fix has N = {}",
-               STYLE, id, (bigint) list[1], nevery);
+    error->all(FLERR, "{} {}: the restart file was written with N = {}, this fix has N = {}", STYLE,
+               id, (bigint) list[1], nevery);
   cum_events = list[2];
   cum_damage = list[3];
   cum_recovery = list[4];

@@ -19,9 +19,9 @@
 #             T_ML windows every 40 ps, D2min etc. over 40 ps, bond order at the end
 #   acoustic  sigma0 = 1.6 GPa at 2e10 and 1e11 Hz, 400 ps at 100 K (paper: 800 ps)
 # Independent runs go two at a time on one MPI rank each (AMORPH_JOBS, default 2).
-# Duration: the MD is about 2,900 ps of a 1000-atom EAM glass, ~75-90 minutes on 2 idle
-# cores by the measured single-rank rate (186 steps/s); the one run so far (all but the
-# acoustic stage, on a machine also used for other work) took 126 minutes.
+# Duration: the MD is about 2,900 ps of a 1000-atom EAM glass; measured 43 minutes in one run on
+# the project's 2-core machine (2 Dec 2026: glass 2.5 min, training 14 min, model 0.1 min,
+# creep and acoustic 26.5 min, analysis 0.1 min; a few light compiles ran beside it).
 # Outputs: $AMORPH_REPRO_OUT (default examples/paper/reproduction-<size>): the outputs of the
 # inputs in this folder, model.json/fig1 files, report/ (PNGs, table.rst, results.json).
 set -euo pipefail

@@ -44,8 +44,9 @@ TEST(EventsKernel, SumsAndCentroidAcrossTheBoundary)
   Box box;    // 10 x 10 x 10 at the origin
   for (int k = 0; k < 3; ++k) box.h[k] = 10.0;
   // event 3: atoms at x = 9.5 and 0.5 (one apart through the boundary), event 7 inside
-  std::vector<Member> m = {make(5, 3, 1.0, 0.5, 9.5, 5.0, 5.0), make(3, 3, 2.0, -0.2, 0.5, 5.0, 5.0),
-                           make(7, 7, 4.0, -1.0, 2.0, 2.0, 2.0), make(9, 7, 0.5, 0.25, 4.0, 2.0, 2.0)};
+  std::vector<Member> m = {
+      make(5, 3, 1.0, 0.5, 9.5, 5.0, 5.0), make(3, 3, 2.0, -0.2, 0.5, 5.0, 5.0),
+      make(7, 7, 4.0, -1.0, 2.0, 2.0, 2.0), make(9, 7, 0.5, 0.25, 4.0, 2.0, 2.0)};
   const auto ev = aggregate(m, box, 1);
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0].id, 3);
@@ -80,9 +81,9 @@ TEST(EventsKernel, TriclinicMinimumImage)
   box.h[0] = 10.0;
   box.h[1] = 8.0;
   box.h[2] = 6.0;
-  box.h[5] = 3.0;    // xy: b = (3, 8, 0)
-  box.h[3] = 1.0;    // yz: c = (xz, 1, 6)
-  box.h[4] = -2.0;   // xz
+  box.h[5] = 3.0;     // xy: b = (3, 8, 0)
+  box.h[3] = 1.0;     // yz: c = (xz, 1, 6)
+  box.h[4] = -2.0;    // xz
   // a point displaced by b - c from another: the minimum image is 0 displacement
   double d[3] = {3.0 - (-2.0) + 0.1, 8.0 - 1.0 + 0.2, -6.0 - 0.3};
   minimum_image(box, d);
@@ -106,8 +107,8 @@ TEST(EventsKernel, OrderIndependentAndMinsize)
   std::vector<Member> m;
   for (int e = 0; e < 5; ++e)
     for (int k = 0; k <= e; ++k)    // event e has e+1 members
-      m.push_back(make(100 * e + k + 1, 100 * e + 1, u(rng), u(rng) - 0.5, 4.0 * e + u(rng),
-                       u(rng), u(rng)));
+      m.push_back(make(100 * e + k + 1, 100 * e + 1, u(rng), u(rng) - 0.5, 4.0 * e + u(rng), u(rng),
+                       u(rng)));
   const auto ref = aggregate(m, box, 1);
   ASSERT_EQ(ref.size(), 5u);
   for (int trial = 0; trial < 20; ++trial) {
