@@ -18,13 +18,19 @@ from . import tml  # noqa: E402  (T_ML model tooling: feature/model files, CV, p
 __all__ += ["tml"]
 
 
+# the analyses by topic (numpy; scipy, scikit-learn on use), amorph.analysis re-exporting
+# them all, and the figures
+_LAZY = ("analysis", "plots", "events", "indentation", "distributions", "loading", "stats",
+         "glass", "neighbors", "voronoi", "boop", "sro", "msd", "pdf")
+
+
 def __getattr__(name):
     # analysis (numpy; scipy on use) and plots (matplotlib) load on first access, so that
     # `import amorph` stays light: amorph.analysis.correlation(...), amorph.plots....
-    if name in ("analysis", "plots", "events", "indentation"):
+    if name in _LAZY:
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ += ["analysis", "plots", "events", "indentation"]
+__all__ += list(_LAZY)
