@@ -138,7 +138,7 @@ def bond_pairs(neighbors):
 
 
 def sij_values(qlm, pairs):
-    """Bond crystallinity s(i,j) = Re Σ_m q_lm(i) q*_lm(j) / (|q_l(i)| |q_l(j)|) per bond
+    """Bond crystallinity s(i,j) = Re Σ_m q_lm(i) q*_lm(j) / ``(|q_l(i)| |q_l(j)|)`` per bond
     (Tanaka; paper Fig. 6f; doc/src/Science.rst, section 3.4).
 
     Parameters

@@ -144,11 +144,11 @@ def msd_model_limits(k, eta1, eta2, m=1.0, kT=1.0):
 
 
 def fit_msd_model(t, msd, m=1.0, kT=1.0, p0=None, sigma_log=None, grid=9, progress=None):
-    """Fit eq. (2) to an MSD curve (Fig. 8b) with :func:`scipy.optimize.curve_fit`.
+    r"""Fit eq. (2) to an MSD curve (Fig. 8b) with :func:`scipy.optimize.curve_fit`.
 
     The fit is least squares on log(MSD) (the curve spans decades and the paper shows it
     on log-log axes) over log k, log η1, log η2 (keeps them positive); m and kT are fixed.
-    Without ``p0`` the start is the best point of a ``grid``³ logarithmic grid spanning the
+    Without ``p0`` the start is the best point of a ``grid``\ ³ logarithmic grid spanning the
     rates 0.01/t_max ... 100/t_min.
 
     Parameters
@@ -221,6 +221,6 @@ def fit_msd_model(t, msd, m=1.0, kT=1.0, p0=None, sigma_log=None, grid=9, progre
 
 
 def mean_squared_displacement(x0, x):
-    """<|x - x0|²> of unwrapped positions (N, 3) (or a series (T, N, 3) -> (T,))."""
+    """``<|x - x0|²>`` of unwrapped positions (N, 3) (or a series (T, N, 3) -> (T,))."""
     d = np.asarray(x, dtype=float) - np.asarray(x0, dtype=float)
     return np.mean(np.sum(d * d, axis=-1), axis=-1)

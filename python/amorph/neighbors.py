@@ -22,7 +22,7 @@ def neighbor_lists(positions, box, cutoff, periodic=True, progress=None):
     Returns
     -------
     list of ndarray
-        ``nbrs[i]`` = sorted indices j != i with |x_j - x_i| < cutoff (minimum image).
+        ``nbrs[i]`` = sorted indices j != i with ``|x_j - x_i| < cutoff`` (minimum image).
     """
     from scipy.spatial import cKDTree
     x = np.asarray(positions, dtype=float).reshape(-1, 3)
