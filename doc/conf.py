@@ -25,7 +25,10 @@ def _project_version():
 
 release = _project_version()
 version = release
-extensions = ["sphinx.ext.mathjax", "sphinx.ext.autodoc"]
+extensions = ["sphinx.ext.mathjax", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+# the analysis modules have numpy-style docstrings (Parameters / Returns sections)
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 master_doc = "index"

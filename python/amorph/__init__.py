@@ -18,10 +18,17 @@ from . import tml  # noqa: E402  (T_ML model tooling: feature/model files, CV, p
 __all__ += ["tml"]
 
 
+# the analyses by topic (amorph.analysis re-exports them all; numpy, scipy and scikit-learn
+# on use), reachable as amorph.<topic> but not in __all__: `from amorph import *` binds the
+# names it bound before the split of amorph.analysis
+_TOPICS = ("distributions", "loading", "stats", "glass", "neighbors", "voronoi", "boop", "sro",
+           "msd", "pdf")
+
+
 def __getattr__(name):
     # analysis (numpy; scipy on use) and plots (matplotlib) load on first access, so that
     # `import amorph` stays light: amorph.analysis.correlation(...), amorph.plots....
-    if name in ("analysis", "plots", "events", "indentation"):
+    if name in ("analysis", "plots", "events", "indentation") + _TOPICS:
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -387,3 +387,68 @@ def test_bimodality_two_and_one_mode():
     assert len(b["maxima"]) == 2 and b["maxima"][0] == pytest.approx(270, abs=20)
     one = an.bimodality(rng.normal(500, 80, 5000))
     assert one["delta_bic"] < 10
+
+
+# --- the module layout: amorph.analysis re-exports the topic modules --------------------
+
+# every public name of the single-module amorph.analysis before its split by topic
+PUBLIC_NAMES = {
+    "TG_CUZR", "REFERENCE_Q6_W6",
+    "tml_distribution", "tml_distributions", "fraction_liquid_like", "liquid_like",
+    "extreme_atoms", "slice_map", "SliceMap", "Histogram",
+    "engineering_strain", "fit_sine", "SineFit", "loop_area", "dma", "dma_per_cycle",
+    "correlation", "correlation_vs_lag", "bimodality", "glass_transition",
+    "neighbor_lists", "neighbor_type_counts", "voronoi_indices", "voronoi_index_labels",
+    "voronoi_propensity", "Propensity",
+    "joint_histogram", "JointHistogram", "steinhardt_qlm", "qlm_from_components",
+    "bond_pairs", "sij_values", "sij_histogram",
+    "chemical_sro", "ChemicalSRO", "warren_cowley", "cargill_spaepen_eta",
+    "thermal_energy", "msd_model", "msd_model_roots", "msd_model_limits", "fit_msd_model",
+    "MSDFit", "mean_squared_displacement",
+    "PdfAniso", "NonaffineStrain", "DUCTILITY_RANGE_ZR", "affine_prefactor",
+    "pdf_aniso_columns", "poisson_ratio", "affine_g2", "nonaffine_strain_ratio",
+}
+TOPICS = ["glass", "distributions", "loading", "stats", "neighbors", "voronoi", "boop", "sro",
+          "msd", "pdf"]
+
+
+def test_analysis_exports_every_former_public_name():
+    import importlib
+    import types
+    assert set(an.__all__) == PUBLIC_NAMES and len(an.__all__) == len(PUBLIC_NAMES)
+    # the public names of the module itself (not modules, not imported helpers)
+    own = {n for n, o in vars(an).items() if not n.startswith("_")
+           and not isinstance(o, types.ModuleType) and n != "log"}
+    assert own == PUBLIC_NAMES
+    # each name comes from exactly one topic module, as the same object
+    home = {}
+    for t in TOPICS:
+        m = importlib.import_module(f"amorph.{t}")
+        for n in m.__all__:
+            assert n not in home, f"{n} in amorph.{home.get(n)} and amorph.{t}"
+            home[n] = t
+            assert getattr(an, n) is getattr(m, n)
+            if callable(getattr(m, n)):
+                assert getattr(m, n).__module__ == f"amorph.{t}"
+    assert set(home) == PUBLIC_NAMES
+    assert an.log.name == "amorph.analysis"
+
+
+def test_import_amorph_and_analysis_stay_light():
+    # numpy only at import (amorph/__init__.py, amorph.analysis docstring); the topic
+    # modules load on first access as amorph.<topic>
+    import os
+    import subprocess
+    import sys
+
+    import amorph
+    pkg_dir = os.path.dirname(os.path.dirname(os.path.abspath(amorph.__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [pkg_dir] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    code = ("import sys, amorph; assert 'amorph.analysis' not in sys.modules; "
+            "import amorph.analysis; amorph.pdf, amorph.stats; "
+            "print(sorted(m for m in ('scipy', 'sklearn', 'matplotlib') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
