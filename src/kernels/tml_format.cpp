@@ -31,6 +31,8 @@ namespace tml {
 
   using detail::affine_valid;
   using detail::feature_name;
+  using detail::find_non_finite;
+  using detail::finite_positive;
   using detail::fmt_double;
   using detail::lags_match;
   using detail::merge_recording;
@@ -334,10 +336,10 @@ namespace tml {
       throw std::invalid_argument("T_ML metadata: " + std::to_string(lags.size()) +
                                   " lags exceed the limit of " + std::to_string(MAX_DIM));
     for (std::size_t j = 0; j < lags.size(); ++j)
-      if (!std::isfinite(lags[j]) || !(lags[j] > 0.0))
+      if (!finite_positive(lags[j]))
         throw std::invalid_argument("T_ML metadata: lag " + std::to_string(j + 1) +
                                     " must be finite and > 0 (got " + fmt_double(lags[j]) + ")");
-    if (!std::isfinite(dr2_floor) || !(dr2_floor > 0.0))
+    if (!finite_positive(dr2_floor))
       throw std::invalid_argument("T_ML metadata: dr2_floor must be finite and > 0 (got " +
                                   fmt_double(dr2_floor) + ")");
     if (!affine_valid(affine))
@@ -367,12 +369,9 @@ namespace tml {
   void FeatureSet::add_row(double label, const double *f)
   {
     const std::size_t d = dim();
-    if (!std::isfinite(label))
-      throw std::invalid_argument("T_ML features: label is not finite (" + fmt_double(label) + ")");
-    for (std::size_t j = 0; j < d; ++j)
-      if (!std::isfinite(f[j]))
-        throw std::invalid_argument("T_ML features: feature " + std::to_string(j + 1) +
-                                    " is not finite (" + fmt_double(f[j]) + ")");
+    if (const auto bad = find_non_finite(&label, f, 1, d))
+      throw std::invalid_argument("T_ML features: " + bad->what() + " is not finite (" +
+                                  fmt_double(bad->value) + ")");
     labels.push_back(label);
     features.insert(features.end(), f, f + d);
   }
@@ -414,15 +413,9 @@ namespace tml {
       throw std::invalid_argument("T_ML features: " + std::to_string(features.size()) +
                                   " feature values for " + std::to_string(labels.size()) +
                                   " labels and d = " + std::to_string(d));
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      if (!std::isfinite(labels[i]))
-        throw std::invalid_argument("T_ML features: instance " + std::to_string(i + 1) +
-                                    ": label is not finite");
-      for (std::size_t j = 0; j < d; ++j)
-        if (!std::isfinite(features[i * d + j]))
-          throw std::invalid_argument("T_ML features: instance " + std::to_string(i + 1) +
-                                      ": feature " + std::to_string(j + 1) + " is not finite");
-    }
+    if (const auto bad = find_non_finite(labels.data(), features.data(), labels.size(), d))
+      throw std::invalid_argument("T_ML features: instance " + std::to_string(bad->row + 1) + ": " +
+                                  bad->what() + " is not finite");
   }
 
   // ---------------------------------------------------------------------------
@@ -530,7 +523,7 @@ namespace tml {
               if (!parse_double(words[t].data(), words[t].data() + words[t].size(), v))
                 throw std::runtime_error(where(lineno) + "lag " + std::to_string(t) +
                                          ": invalid number '" + words[t] + "'");
-              if (!std::isfinite(v) || !(v > 0.0))
+              if (!finite_positive(v))
                 throw std::runtime_error(where(lineno) + "lag " + std::to_string(t) +
                                          " must be finite and > 0 (got '" + words[t] + "')");
               set.meta.lags.push_back(v);
@@ -551,7 +544,7 @@ namespace tml {
                 !parse_double(words[1].data(), words[1].data() + words[1].size(), v))
               throw std::runtime_error(where(lineno) + "'dr2_floor' expects one number, found '" +
                                        line + "'");
-            if (!std::isfinite(v) || !(v > 0.0))
+            if (!finite_positive(v))
               throw std::runtime_error(where(lineno) + "dr2_floor must be finite and > 0 (got '" +
                                        words[1] + "')");
             set.meta.dr2_floor = v;
@@ -697,17 +690,11 @@ namespace tml {
       for (std::uint64_t i = 0; i < n; ++i) {
         set.labels[i] = get_f64(p);
         p += 8;
-        if (!std::isfinite(set.labels[i]))
-          throw std::runtime_error(src + ": record " + std::to_string(i + 1) +
-                                   ": label is not finite");
-        for (std::uint64_t j = 0; j < d; ++j, p += 8) {
-          const double v = get_f64(p);
-          if (!std::isfinite(v))
-            throw std::runtime_error(src + ": record " + std::to_string(i + 1) + ": feature " +
-                                     std::to_string(j + 1) + " is not finite");
-          set.features[i * d + j] = v;
-        }
+        for (std::uint64_t j = 0; j < d; ++j, p += 8) set.features[i * d + j] = get_f64(p);
       }
+      if (const auto bad = find_non_finite(set.labels.data(), set.features.data(), n, d))
+        throw std::runtime_error(src + ": record " + std::to_string(bad->row + 1) + ": " +
+                                 bad->what() + " is not finite");
       return set;
     }
 
@@ -807,13 +794,9 @@ namespace tml {
   {
     if (!fp_) throw std::runtime_error("T_ML feature file '" + path_ + "' is already closed");
     const std::size_t d = meta_.dim();
-    if (!std::isfinite(label))
-      throw std::invalid_argument("T_ML feature writer: label is not finite (" + fmt_double(label) +
-                                  ")");
-    for (std::size_t j = 0; j < d; ++j)
-      if (!std::isfinite(f[j]))
-        throw std::invalid_argument("T_ML feature writer: feature " + std::to_string(j + 1) +
-                                    " is not finite (" + fmt_double(f[j]) + ")");
+    if (const auto bad = find_non_finite(&label, f, 1, d))
+      throw std::invalid_argument("T_ML feature writer: " + bad->what() + " is not finite (" +
+                                  fmt_double(bad->value) + ")");
     if (format_ == FeatureFormat::Text) {
       line_.clear();
       append_double(line_, label);
@@ -1002,7 +985,7 @@ namespace tml {
     for (std::size_t j = 0; j < d; ++j) {
       if (!std::isfinite(m.mean_[j]))
         throw std::runtime_error(source + ": non-finite mean of " + feature_name(j, &m.meta_.lags));
-      if (!std::isfinite(m.std_[j]) || !(m.std_[j] > 0.0))
+      if (!finite_positive(m.std_[j]))
         throw std::runtime_error(source + ": standard deviation of " +
                                  feature_name(j, &m.meta_.lags) + " must be finite and > 0 (got " +
                                  fmt_double(m.std_[j]) + ")");
@@ -1011,15 +994,9 @@ namespace tml {
       throw std::runtime_error(source + ": default k = " + std::to_string(m.k_default_) +
                                " must be between 1 and the number of training instances " +
                                std::to_string(n));
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(m.labels_[i]))
-        throw std::runtime_error(source + ": non-finite label of training instance " +
-                                 std::to_string(i + 1));
-      for (std::size_t j = 0; j < d; ++j)
-        if (!std::isfinite(m.features_[i * d + j]))
-          throw std::runtime_error(source + ": non-finite feature " + std::to_string(j + 1) +
-                                   " of training instance " + std::to_string(i + 1));
-    }
+    if (const auto bad = find_non_finite(m.labels_.data(), m.features_.data(), n, d))
+      throw std::runtime_error(source + ": non-finite " + bad->what() + " of training instance " +
+                               std::to_string(bad->row + 1));
     return m;
   }
 

@@ -54,6 +54,8 @@
 namespace AMORPH {
 namespace tml {
 
+  using detail::find_non_finite;
+  using detail::finite_positive;
   using detail::fmt_double;
 
   // ---------------------------------------------------------------------------
@@ -295,12 +297,10 @@ namespace tml {
       ws.dist_.resize(m.k);
       ws.idx_.resize(m.k);
     }
-    for (std::size_t j = 0; j < m.d; ++j) {
-      if (!std::isfinite(x[j]))
-        throw std::invalid_argument("T_ML kNN: query feature " + std::to_string(j + 1) +
-                                    " is not finite (" + fmt_double(x[j]) + ")");
-      ws.z_[j] = (x[j] - m.mean[j]) / m.stdev[j];
-    }
+    if (const auto bad = find_non_finite(nullptr, x, 1, m.d))
+      throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite (" +
+                                  fmt_double(bad->value) + ")");
+    for (std::size_t j = 0; j < m.d; ++j) ws.z_[j] = (x[j] - m.mean[j]) / m.stdev[j];
     TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), m.perm.data(), m.k);
     m.tree->search(ws.z_.data(), rs);
     if (rs.size() != m.k)
@@ -389,12 +389,9 @@ namespace tml {
   {
     const Impl &m = *impl_;
     std::vector<double> z(m.d);
-    for (std::size_t j = 0; j < m.d; ++j) {
-      if (!std::isfinite(x[j]))
-        throw std::invalid_argument("T_ML kNN: query feature " + std::to_string(j + 1) +
-                                    " is not finite");
-      z[j] = (x[j] - m.mean[j]) / m.stdev[j];
-    }
+    if (const auto bad = find_non_finite(nullptr, x, 1, m.d))
+      throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite");
+    for (std::size_t j = 0; j < m.d; ++j) z[j] = (x[j] - m.mean[j]) / m.stdev[j];
     std::vector<std::pair<double, std::uint32_t>> all(m.n);
     for (std::size_t pos = 0; pos < m.n; ++pos)
       all[pos] = {seq_dist2(z.data(), &m.zt[pos * m.d], m.d), m.perm[pos]};

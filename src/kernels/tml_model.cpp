@@ -29,6 +29,8 @@ namespace tml {
 
   using detail::affine_valid;
   using detail::feature_name;
+  using detail::find_non_finite;
+  using detail::finite_positive;
   using detail::fmt_double;
   using detail::lags_match;
   using detail::merge_recording;
@@ -64,14 +66,14 @@ namespace tml {
 
   double feature_value(double dr2, double temperature, double dr2_floor)
   {
-    if (!(temperature > 0.0) || !std::isfinite(temperature))
+    if (!finite_positive(temperature))
       throw std::invalid_argument("T_ML feature: temperature must be finite and > 0 (got " +
                                   fmt_double(temperature) + ")");
     if (!(dr2 >= 0.0) || !std::isfinite(dr2))
       throw std::invalid_argument(
           "T_ML feature: squared displacement must be finite and >= 0 (got " + fmt_double(dr2) +
           ")");
-    if (!(dr2_floor > 0.0) || !std::isfinite(dr2_floor))
+    if (!finite_positive(dr2_floor))
       throw std::invalid_argument("T_ML feature: dr2 floor must be finite and > 0 (got " +
                                   fmt_double(dr2_floor) + ")");
     return std::log10(std::max(dr2, dr2_floor) / temperature);
@@ -215,15 +217,9 @@ namespace tml {
       throw std::invalid_argument("T_ML model: k = " + std::to_string(k_default_) +
                                   " exceeds the number of " + std::to_string(n) +
                                   " training instances");
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(labels_[i]))
-        throw std::invalid_argument("T_ML model: instance " + std::to_string(i + 1) +
-                                    ": label is not finite");
-      for (std::size_t j = 0; j < d; ++j)
-        if (!std::isfinite(features_[i * d + j]))
-          throw std::invalid_argument("T_ML model: instance " + std::to_string(i + 1) +
-                                      ": feature " + std::to_string(j + 1) + " is not finite");
-    }
+    if (const auto bad = find_non_finite(labels_.data(), features_.data(), n, d))
+      throw std::invalid_argument("T_ML model: instance " + std::to_string(bad->row + 1) + ": " +
+                                  bad->what() + " is not finite");
     mean_.resize(d);
     std_.resize(d);
     compute_standardisation(features_.data(), n, d, mean_.data(), std_.data(), &meta_.lags);

@@ -1588,3 +1588,100 @@ TEST(TmlGolden, WriterReproducesTheFile)
   m.save(out);
   EXPECT_EQ(slurp(out), golden_bytes);
 }
+
+// ---------------------------------------------------------------------------
+// the finiteness checks of labelled rows and queries, message by message
+
+TEST(TmlFiniteness, ExactMessages)
+{
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  const double ok[2] = {1.0, 2.0}, bad2[2] = {1.0, -inf};
+  // one row, with the value
+  FeatureSet fs;
+  fs.meta = make_meta(2);
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.add_row(nan, ok);
+            }),
+            "T_ML features: label is not finite (nan)");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.add_row(300.0, bad2);
+            }),
+            "T_ML features: feature 2 is not finite (-inf)");
+  EXPECT_EQ(fs.size(), 0u);
+  TmpDir tmp;
+  FeatureWriter w(tmp.file("w.bin"), make_meta(2), FeatureFormat::Binary);
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              w.write(inf, ok);
+            }),
+            "T_ML feature writer: label is not finite (inf)");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              w.write(300.0, bad2);
+            }),
+            "T_ML feature writer: feature 2 is not finite (-inf)");
+  EXPECT_EQ(w.rows(), 0u);
+  // many rows: the first non-finite value in row order, label before features
+  fs.labels = {300.0, 700.0, 900.0};
+  fs.features = {1.0, 2.0, 3.0, nan, 5.0, 6.0};
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.validate();
+            }),
+            "T_ML features: instance 2: feature 2 is not finite");
+  fs.labels[1] = -inf;
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.validate();
+            }),
+            "T_ML features: instance 2: label is not finite");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              Model(fs.meta, fs.labels, fs.features, 1);
+            }),
+            "T_ML model: instance 2: label is not finite");
+  fs.labels[1] = 700.0;
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              Model(fs.meta, fs.labels, fs.features, 1);
+            }),
+            "T_ML model: instance 2: feature 2 is not finite");
+  // files: binary feature records and model instances (checksums made valid)
+  FeatureSet good;
+  good.meta = make_meta(2);
+  good.add_row(300.0, ok);
+  const double row2[2] = {3.0, 5.0};
+  good.add_row(700.0, row2);
+  const std::string fb = tmp.file("f.bin");
+  write_features(fb, good, FeatureFormat::Binary);
+  std::vector<unsigned char> b = slurp(fb);
+  std::uint64_t bits;
+  std::memcpy(&bits, &nan, 8);
+  wr_le(b, 64 + 16 + 24 + 16, bits, 8);    // record 2, feature 2
+  fix_checksum(b);
+  spit(fb, b);
+  EXPECT_EQ(thrown<std::runtime_error>([&] {
+              read_features(fb);
+            }),
+            "T_ML feature file '" + fb + "': record 2: feature 2 is not finite");
+  wr_le(b, 64 + 16 + 24, bits, 8);    // record 2, label
+  fix_checksum(b);
+  spit(fb, b);
+  EXPECT_EQ(thrown<std::runtime_error>([&] {
+              read_features(fb);
+            }),
+            "T_ML feature file '" + fb + "': record 2: label is not finite");
+  Model m(good.meta, good.labels, good.features, 1);
+  b = m.to_bytes();
+  const std::size_t off_features = 48 + 24 * 2 + 20 + 8 * 2;
+  wr_le(b, off_features + 8 * 3, bits, 8);    // instance 2, feature 2
+  fix_checksum(b);
+  EXPECT_EQ(thrown<std::runtime_error>([&] {
+              Model::from_bytes(b.data(), b.size(), "crafted");
+            }),
+            "crafted: non-finite feature 2 of training instance 2");
+  // queries: the tree search with the value, the brute force without
+  KNNRegressor knn(m);
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              knn.predict(bad2);
+            }),
+            "T_ML kNN: query feature 2 is not finite (-inf)");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              knn.predict_brute_force(bad2);
+            }),
+            "T_ML kNN: query feature 2 is not finite");
+}
