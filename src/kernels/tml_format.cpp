@@ -49,7 +49,11 @@ namespace tml {
     constexpr std::uint32_t FEAT_VERSION = 2;           // written; versions 1 and 2 are read
     constexpr std::size_t FEAT_HEADER_BYTES = 64;       // magic..origins (version 2)
     constexpr std::size_t FEAT_HEADER_BYTES_V1 = 56;    // magic..dr2_floor (version 1)
-    constexpr std::uint64_t MAX_DIM = 4096;             // sanity limit for headers
+    // sanity limit for the number of features d in headers and metadata: far above
+    // any set of lags (~10), and small enough that a corrupt header cannot make
+    // file_size() overflow (d <= 4096, n < 2^32) or allocate a huge lag array
+    constexpr std::uint64_t MAX_DIM = 4096;
+    constexpr std::size_t IO_CHUNK = 1 << 16;    // bytes per fread of whole files
     const char *const TEXT_MAGIC = "AMORPH-TML-FEATURES";
 
     inline void put_u32(unsigned char *p, std::uint32_t v)
@@ -224,7 +228,7 @@ namespace tml {
       std::FILE *fp = open_or_throw(path, "rb", what);
       FileCloser guard{fp};
       std::vector<unsigned char> buf;
-      unsigned char chunk[1 << 16];
+      unsigned char chunk[IO_CHUNK];
       std::size_t got;
       while ((got = std::fread(chunk, 1, sizeof(chunk), fp)) > 0)
         buf.insert(buf.end(), chunk, chunk + got);
@@ -385,7 +389,7 @@ namespace tml {
     if (other.meta.units != meta.units)
       throw std::invalid_argument("T_ML features: " + name + " has units '" + other.meta.units +
                                   "', expected '" + meta.units + "'");
-    if (!lags_match(meta.lags, other.meta.lags, 1e-9))
+    if (!lags_match(meta.lags, other.meta.lags, MERGE_LAG_RTOL))
       throw std::invalid_argument("T_ML features: " + name + " has lags " +
                                   format_list(other.meta.lags) + ", expected " +
                                   format_list(meta.lags));
@@ -843,7 +847,7 @@ namespace tml {
           std::fflush(fp) != 0 || std::fseek(fp, 0, SEEK_SET) != 0)
         throw std::runtime_error(err);
       std::uint64_t h = fnv1a64(nullptr, 0);
-      unsigned char chunk[1 << 16];
+      unsigned char chunk[IO_CHUNK];
       std::size_t got;
       while ((got = std::fread(chunk, 1, sizeof(chunk), fp)) > 0) h = fnv1a64(chunk, got, h);
       if (std::ferror(fp)) throw std::runtime_error(err);

@@ -60,6 +60,14 @@ namespace tml {
 
   constexpr double DEFAULT_DR2_FLOOR = 1.0e-10;    // length^2 units
   constexpr std::size_t UNITS_MAX_LEN = 15;        // char[16] incl. NUL
+  // Relative tolerance for the lags of feature sets merged into one training set
+  // (FeatureSet::append, build_model): stricter than DEFAULT_LAG_RTOL, the fix's
+  // tolerance against a model, because merged files all come from the kernel's
+  // writers (binary, or the shortest round-trip decimal: lags read back exactly),
+  // so lags of one recording set-up agree to the rounding of how they were
+  // computed (~1e-15); 1e-9 leaves room for that and no more (amorph.tml's
+  // concat_features uses the same value).
+  constexpr double MERGE_LAG_RTOL = 1.0e-9;
 
   // Metadata::affine: how the displacements were recorded (fix tml "affine")
   constexpr int AFFINE_UNKNOWN = -1;    // not recorded (version-1 files)
@@ -106,7 +114,7 @@ namespace tml {
     // append one instance; throws std::invalid_argument on non-finite values
     void add_row(double label, const double *f);
     // append all instances of `other`; metadata must match (units, lags with
-    // rel tol 1e-9, dr2_floor; affine and origins where both are known),
+    // rel tol MERGE_LAG_RTOL, dr2_floor; affine and origins where both are known),
     // otherwise std::invalid_argument naming both (this_name names *this).
     // An affine setting / origins count unknown in either set becomes unknown
     // (tml_model.h, section 5).

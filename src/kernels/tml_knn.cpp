@@ -114,7 +114,10 @@ namespace tml {
     // subtree only if its (incrementally computed, rounded) lower bound <= radius,
     // so points tied with the k-th distance are still offered to addPoint(), and
     // rounding of the lower bound (relative error ~ depth * 1e-16) cannot prune
-    // them.  addPoint() itself compares exactly.
+    // them.  addPoint() itself compares exactly.  Why 1e-9: several orders of
+    // magnitude above that rounding (depth ~ 10-100), and small enough to admit
+    // few extra points (compared exactly: only the time depends on it, never the
+    // result); the ulp keeps the radius above a k-th distance of 0 (duplicates).
     constexpr double RADIUS_SLACK = 1.0e-9;
 
     struct TieKNNResultSet {
@@ -197,6 +200,10 @@ namespace tml {
     // compile-time dimension for d <= MAX_FIXED_DIM (fixed-size nanoflann
     // buffers: no allocation per query, unrolled distance loops); dynamic above
     constexpr int MAX_FIXED_DIM = 32;
+
+    // predict_batch: at least this many queries per thread, otherwise starting the
+    // threads costs more than they save
+    constexpr std::size_t MIN_QUERIES_PER_THREAD = 256;
 
     template <int D>
     std::unique_ptr<TreeBase> make_tree(std::size_t d, const DataAdaptor &data, std::size_t leaf)
@@ -348,9 +355,8 @@ namespace tml {
                                    unsigned nthreads) const
   {
     if (nthreads == 0) nthreads = std::max(1u, std::thread::hardware_concurrency());
-    // at least ~256 queries per thread, otherwise thread start-up dominates
-    nthreads =
-        static_cast<unsigned>(std::min<std::size_t>(nthreads, std::max<std::size_t>(1, nq / 256)));
+    nthreads = static_cast<unsigned>(
+        std::min<std::size_t>(nthreads, std::max<std::size_t>(1, nq / MIN_QUERIES_PER_THREAD)));
     if (nthreads <= 1) {
       Workspace ws = make_workspace();
       predict(X, nq, out, ws);

@@ -257,7 +257,8 @@ namespace tml {
     for (std::size_t f = 1; f < feature_files.size(); ++f) {
       FeatureSet next = read_features(feature_files[f]);
       metas.push_back(next.meta);
-      if (next.meta.units != all.meta.units || !lags_match(all.meta.lags, next.meta.lags, 1e-9) ||
+      if (next.meta.units != all.meta.units ||
+          !lags_match(all.meta.lags, next.meta.lags, MERGE_LAG_RTOL) ||
           next.meta.dr2_floor != all.meta.dr2_floor)
         throw std::invalid_argument(
             "T_ML model builder: feature file '" + feature_files[f] + "' (units " +

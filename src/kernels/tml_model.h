@@ -72,8 +72,13 @@
 namespace AMORPH {
 namespace tml {
 
-  constexpr std::uint32_t DEFAULT_K = 50;        // paper: k = 50
-  constexpr double DEFAULT_LAG_RTOL = 1.0e-6;    // lag comparison tolerance
+  constexpr std::uint32_t DEFAULT_K = 50;    // paper: k = 50
+  // Relative tolerance for the caller's lags against a model's (check_compatible,
+  // the fix's lags against the model it reads): far above the rounding of a lag
+  // typed in decimal or converted between time units (~1e-15), far below the
+  // relative difference of two lags one timestep apart (1/steps, >= 1e-6 for lags
+  // up to 10^6 steps).
+  constexpr double DEFAULT_LAG_RTOL = 1.0e-6;
 
   // ---------------------------------------------------------------------------
   // Features, eq. (1)
