@@ -1501,3 +1501,187 @@ TEST(TmlRecording, CheckRecordingMessages)
   EXPECT_EQ(affine_name(AFFINE_REMOVE), "remove");
   EXPECT_EQ(affine_name(AFFINE_UNKNOWN), "unknown");
 }
+
+// ---------------------------------------------------------------------------
+// golden model file, shared with unittest/python/test_tml.py (test_golden_model_file):
+// unittest/data/golden.tmlmodel was written by Model::save from the inputs below.  Both
+// tests decode it and compare with these inputs, and both writers must reproduce it byte
+// for byte, so the C++ and the Python implementations agree on one file format.  After a
+// deliberate change of the format, regenerate it with
+//   AMORPH_UPDATE_GOLDEN=1 build/<dir>/unittest/test_tml_model --gtest_filter='TmlGolden.*'
+// and update the inputs of both tests together.
+
+namespace golden {
+
+// 6 instances of 3 temperature classes (interleaved), 4 lags.  The features are multiples
+// of 1/4 chosen so that the mean and the population std of every feature are exact in
+// binary: mean {-4.5, -4, -3.5, -3}, std {0.5, 0.5, 0.75, 0.75}.
+const char *const UNITS = "metal";
+const std::vector<double> LAGS = {0.2, 0.5, 1.0, 2.0};
+constexpr double DR2_FLOOR = 1.0e-10;
+constexpr int AFFINE = AFFINE_REMOVE;
+constexpr std::uint32_t ORIGINS = 4;
+constexpr std::uint32_t K = 3;
+const std::vector<double> LABELS = {300.0, 700.0, 1000.0, 300.0, 700.0, 1000.0};
+const std::vector<double> FEATURES = {
+    -5.25, -4.75, -4.75, -4.0,     // 300
+    -4.5,  -4.25, -3.75, -2.75,    // 700
+    -4.25, -3.5,  -3.0,  -2.5,     // 1000
+    -5.0,  -4.25, -4.0,  -4.0,     // 300
+    -4.25, -4.0,  -3.0,  -2.75,    // 700
+    -3.75, -3.25, -2.5,  -2.0,     // 1000
+};
+const std::vector<double> MEAN = {-4.5, -4.0, -3.5, -3.0};
+const std::vector<double> STD = {0.5, 0.5, 0.75, 0.75};
+
+std::string path()
+{
+  return std::string(AMORPH_TEST_DATA_DIR) + "/golden.tmlmodel";
+}
+
+Model model()
+{
+  Metadata meta;
+  meta.units = UNITS;
+  meta.lags = LAGS;
+  meta.dr2_floor = DR2_FLOOR;
+  meta.affine = AFFINE;
+  meta.origins = ORIGINS;
+  return Model(meta, LABELS, FEATURES, K);
+}
+
+}    // namespace golden
+
+TEST(TmlGolden, ReadDecodesTheInputs)
+{
+  if (std::getenv("AMORPH_UPDATE_GOLDEN")) golden::model().save(golden::path());
+  const std::vector<unsigned char> bytes = slurp(golden::path());
+  ASSERT_FALSE(bytes.empty()) << "cannot read " << golden::path();
+  EXPECT_EQ(bytes.size(), Model::file_size(golden::LAGS.size(), golden::LABELS.size()));
+  const Model m = Model::load(golden::path());
+  EXPECT_EQ(m.source(), golden::path());
+  EXPECT_EQ(m.units(), golden::UNITS);
+  EXPECT_EQ(m.dim(), golden::LAGS.size());
+  EXPECT_EQ(m.size(), golden::LABELS.size());
+  EXPECT_TRUE(same_bits(m.lags(), golden::LAGS));
+  EXPECT_TRUE(same_bits(m.dr2_floor(), golden::DR2_FLOOR));
+  EXPECT_EQ(m.affine(), golden::AFFINE);
+  EXPECT_EQ(m.origins(), golden::ORIGINS);
+  EXPECT_EQ(m.k_default(), golden::K);
+  EXPECT_TRUE(same_bits(m.labels(), golden::LABELS));
+  EXPECT_TRUE(same_bits(m.features(), golden::FEATURES));
+  EXPECT_TRUE(same_bits(m.mean(), golden::MEAN));
+  EXPECT_TRUE(same_bits(m.stdev(), golden::STD));
+  EXPECT_EQ(rd_le(bytes, bytes.size() - 8, 8), ref_fnv(bytes.data(), bytes.size() - 8));
+}
+
+TEST(TmlGolden, WriterReproducesTheFile)
+{
+  const std::vector<unsigned char> golden_bytes = slurp(golden::path());
+  ASSERT_FALSE(golden_bytes.empty()) << "cannot read " << golden::path();
+  const Model m = golden::model();
+  EXPECT_TRUE(same_bits(m.mean(), golden::MEAN));
+  EXPECT_TRUE(same_bits(m.stdev(), golden::STD));
+  EXPECT_EQ(m.to_bytes(), golden_bytes);
+  TmpDir tmp;
+  const std::string out = tmp.file("golden.tmlmodel");
+  m.save(out);
+  EXPECT_EQ(slurp(out), golden_bytes);
+}
+
+// ---------------------------------------------------------------------------
+// the finiteness checks of labelled rows and queries, message by message
+
+TEST(TmlFiniteness, ExactMessages)
+{
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  const double ok[2] = {1.0, 2.0}, bad2[2] = {1.0, -inf};
+  // one row, with the value
+  FeatureSet fs;
+  fs.meta = make_meta(2);
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.add_row(nan, ok);
+            }),
+            "T_ML features: label is not finite (nan)");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.add_row(300.0, bad2);
+            }),
+            "T_ML features: feature 2 is not finite (-inf)");
+  EXPECT_EQ(fs.size(), 0u);
+  TmpDir tmp;
+  FeatureWriter w(tmp.file("w.bin"), make_meta(2), FeatureFormat::Binary);
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              w.write(inf, ok);
+            }),
+            "T_ML feature writer: label is not finite (inf)");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              w.write(300.0, bad2);
+            }),
+            "T_ML feature writer: feature 2 is not finite (-inf)");
+  EXPECT_EQ(w.rows(), 0u);
+  // many rows: the first non-finite value in row order, label before features
+  fs.labels = {300.0, 700.0, 900.0};
+  fs.features = {1.0, 2.0, 3.0, nan, 5.0, 6.0};
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.validate();
+            }),
+            "T_ML features: instance 2: feature 2 is not finite");
+  fs.labels[1] = -inf;
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              fs.validate();
+            }),
+            "T_ML features: instance 2: label is not finite");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              Model(fs.meta, fs.labels, fs.features, 1);
+            }),
+            "T_ML model: instance 2: label is not finite");
+  fs.labels[1] = 700.0;
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              Model(fs.meta, fs.labels, fs.features, 1);
+            }),
+            "T_ML model: instance 2: feature 2 is not finite");
+  // files: binary feature records and model instances (checksums made valid)
+  FeatureSet good;
+  good.meta = make_meta(2);
+  good.add_row(300.0, ok);
+  const double row2[2] = {3.0, 5.0};
+  good.add_row(700.0, row2);
+  const std::string fb = tmp.file("f.bin");
+  write_features(fb, good, FeatureFormat::Binary);
+  std::vector<unsigned char> b = slurp(fb);
+  std::uint64_t bits;
+  std::memcpy(&bits, &nan, 8);
+  wr_le(b, 64 + 16 + 24 + 16, bits, 8);    // record 2, feature 2
+  fix_checksum(b);
+  spit(fb, b);
+  EXPECT_EQ(thrown<std::runtime_error>([&] {
+              read_features(fb);
+            }),
+            "T_ML feature file '" + fb + "': record 2: feature 2 is not finite");
+  wr_le(b, 64 + 16 + 24, bits, 8);    // record 2, label
+  fix_checksum(b);
+  spit(fb, b);
+  EXPECT_EQ(thrown<std::runtime_error>([&] {
+              read_features(fb);
+            }),
+            "T_ML feature file '" + fb + "': record 2: label is not finite");
+  Model m(good.meta, good.labels, good.features, 1);
+  b = m.to_bytes();
+  const std::size_t off_features = 48 + 24 * 2 + 20 + 8 * 2;
+  wr_le(b, off_features + 8 * 3, bits, 8);    // instance 2, feature 2
+  fix_checksum(b);
+  EXPECT_EQ(thrown<std::runtime_error>([&] {
+              Model::from_bytes(b.data(), b.size(), "crafted");
+            }),
+            "crafted: non-finite feature 2 of training instance 2");
+  // queries: the tree search with the value, the brute force without
+  KNNRegressor knn(m);
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              knn.predict(bad2);
+            }),
+            "T_ML kNN: query feature 2 is not finite (-inf)");
+  EXPECT_EQ(thrown<std::invalid_argument>([&] {
+              knn.predict_brute_force(bad2);
+            }),
+            "T_ML kNN: query feature 2 is not finite");
+}

@@ -558,3 +558,59 @@ def assert_message(e, head, *parts):
         return
     for p in parts:
         assert p in msg, f"{p!r} not in {msg!r}"
+
+
+# ---------------------------------------------------------------------------- golden model file
+# unittest/data/golden.tmlmodel, shared with unittest/kernels/test_tml_model.cpp (TmlGolden):
+# written by the C++ Model::save from the inputs below (the same inputs as there).  Both tests
+# decode it and compare with these inputs, and both writers must reproduce it byte for byte.
+GOLDEN_PATH = os.path.join(os.environ.get("AMORPH_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")),
+                           "unittest", "data", "golden.tmlmodel")
+# 6 instances of 3 temperature classes (interleaved), 4 lags; features are multiples of 1/4
+# chosen so that the mean and the population std of every feature are exact in binary
+GOLDEN_UNITS = "metal"
+GOLDEN_LAGS = [0.2, 0.5, 1.0, 2.0]
+GOLDEN_DR2_FLOOR = 1.0e-10
+GOLDEN_AFFINE = tml.AFFINE_REMOVE
+GOLDEN_ORIGINS = 4
+GOLDEN_K = 3
+GOLDEN_LABELS = [300.0, 700.0, 1000.0, 300.0, 700.0, 1000.0]
+GOLDEN_FEATURES = [[-5.25, -4.75, -4.75, -4.0],     # 300
+                   [-4.5, -4.25, -3.75, -2.75],     # 700
+                   [-4.25, -3.5, -3.0, -2.5],       # 1000
+                   [-5.0, -4.25, -4.0, -4.0],       # 300
+                   [-4.25, -4.0, -3.0, -2.75],      # 700
+                   [-3.75, -3.25, -2.5, -2.0]]      # 1000
+GOLDEN_MEAN = [-4.5, -4.0, -3.5, -3.0]
+GOLDEN_STD = [0.5, 0.5, 0.75, 0.75]
+
+
+def golden_model():
+    meta = tml.Metadata(GOLDEN_UNITS, list(GOLDEN_LAGS), GOLDEN_DR2_FLOOR, GOLDEN_AFFINE, GOLDEN_ORIGINS)
+    return tml.Model(meta, np.array(GOLDEN_LABELS), np.array(GOLDEN_FEATURES), k=GOLDEN_K)
+
+
+def test_golden_model_file(tmp_path):
+    raw = open(GOLDEN_PATH, "rb").read()
+    n, d = len(GOLDEN_LABELS), len(GOLDEN_LAGS)
+    assert len(raw) == 48 + 24 * d + 20 + 8 * n + 8 * n * d + 8
+    assert int.from_bytes(raw[-8:], "little") == ref_fnv(raw[:-8])
+    # the Python reader decodes the inputs, bit for bit
+    m = tml.Model.load(GOLDEN_PATH)
+    assert m.source == GOLDEN_PATH
+    assert m.meta.units == GOLDEN_UNITS
+    assert m.meta.lags == GOLDEN_LAGS
+    assert m.meta.dr2_floor == GOLDEN_DR2_FLOOR
+    assert (m.meta.affine, m.meta.origins, m.k) == (GOLDEN_AFFINE, GOLDEN_ORIGINS, GOLDEN_K)
+    assert m.labels.tobytes() == np.array(GOLDEN_LABELS).tobytes()
+    assert m.features.tobytes() == np.array(GOLDEN_FEATURES).tobytes()
+    assert m.mean.tobytes() == np.array(GOLDEN_MEAN).tobytes()
+    assert m.std.tobytes() == np.array(GOLDEN_STD).tobytes()
+    # the Python writer reproduces the file from the inputs, byte for byte
+    w = golden_model()
+    assert w.mean.tobytes() == np.array(GOLDEN_MEAN).tobytes()
+    assert w.std.tobytes() == np.array(GOLDEN_STD).tobytes()
+    assert w.to_bytes() == raw
+    out = tmp_path / "golden.tmlmodel"
+    w.save(out)
+    assert out.read_bytes() == raw
