@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# AMORPH - LAMMPS plugin package, GPL-2.0
+# Inelastic events under a load-hold-unload stress below yield (fix events + fix acoustic
+# trapezoid), with the same run without load as the thermal baseline, then their statistics
+# (analyse.py).  Default: a 1,458-atom glass and 50 ps per run (minutes);
+# AMORPH_EVENTS_TSCALE=5 gives 250 ps runs.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/../common.sh"
+cd "$HERE"
+TS="${AMORPH_EVENTS_TSCALE:-1}"
+[ -f glass.data ] || "${LMP[@]}" -in ../acoustic/in.glass -var scale 0.3 -var tscale 0.005 \
+    -var out glass.data -log log.glass
+"${LMP[@]}" -in in.trapezoid -var tscale "$TS" -var out out -log log.trapezoid
+"${LMP[@]}" -in in.trapezoid -var tscale "$TS" -var peak 0 -var out out/rest -log log.rest
+/usr/bin/python3 analyse.py out --tramp "$(awk "BEGIN{print 10*$TS}")" \
+    --thold "$(awk "BEGIN{print 20*$TS}")" --baseline out/rest | tee out/results.txt

@@ -1,0 +1,66 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""examples/events at a tiny scale: the glass, the load-hold-unload run with fix events, the run
+without load and analyse.py run in the documented order; the outputs agree with each other
+(events in the file = the events counted by the fix's global vector, per segment counts of
+analyse.py = those of the file) and the load follows the trapezoid."""
+import json
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import amorph.events as ev
+from conftest import clean_mpi_env
+
+ROOT = os.environ["AMORPH_ROOT"]
+EX = os.path.join(ROOT, "examples")
+pytestmark = pytest.mark.skipif(
+    not {"fix events", "fix acoustic", "compute nonaffine/atom"}
+    <= set(s.strip() for s in os.environ.get("AMORPH_STYLES", "").split(",")),
+    reason="needs fix events, fix acoustic and compute nonaffine/atom")
+
+
+def lmp(inp, tmp_path, log, **variables):
+    cmd = [os.environ["AMORPH_LMP"], "-in", inp, "-nocite", "-log", str(tmp_path / log)]
+    for k, v in variables.items():
+        cmd += ["-var", k, str(v)]
+    env = clean_mpi_env()
+    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
+    env["LAMMPS_POTENTIALS"] = os.path.join(ROOT, "potentials")
+    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
+    return r.stdout
+
+
+def test_events_example_tiny(tmp_path):
+    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.2,
+        tscale=0.0004, out="glass.data")
+    tiny = dict(tscale=0.1, every=100, neq=500, thresh=0.5)
+    lmp(os.path.join(EX, "events", "in.trapezoid"), tmp_path, "log.trapezoid", out="out", **tiny)
+    lmp(os.path.join(EX, "events", "in.trapezoid"), tmp_path, "log.rest", out="out/rest",
+        peak=0, **tiny)
+    env = clean_mpi_env()
+    env["PYTHONPATH"] = os.path.join(ROOT, "python")
+    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "events", "analyse.py"), "out",
+                        "--tramp", "1", "--thold", "2", "--baseline", "out/rest"],
+                       cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    tab = ev.read_events(tmp_path / "out" / "events.txt")
+    load = np.loadtxt(tmp_path / "out" / "load.txt", comments="#", ndmin=2)
+    # columns: step time target stress strain events damage recovery atoms
+    assert len(load) >= 5
+    assert load[:, 5].sum() == len(tab)
+    assert load[:, 6].sum() == np.sum(tab["sign"] > 0)
+    assert load[:, 7].sum() == np.sum(tab["sign"] < 0)
+    for step, n in load[:, [0, 5]]:
+        assert np.sum(tab["step"] == step) == n
+    # the trapezoid: 0 at the start, the peak (-15000 bar) during the hold, 0 at the rest
+    t, target = load[:, 1], load[:, 2]
+    np.testing.assert_allclose(target[(t > 1.0) & (t < 3.0)], -15000.0, rtol=1e-9)
+    np.testing.assert_allclose(target[t > 4.0], 0.0, atol=1e-6)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["events"] == len(tab)
+    assert sum(s["n_p"] + s["n_n"] for s in summary["segments"]) == np.sum(tab["sign"] != 0)
+    assert "loaded_rate_per_ps" in summary and "baseline_rate_per_ps" in summary
+    assert "event rate" in r.stdout
