@@ -18,7 +18,8 @@ DumpFrame = Tuple[int, np.ndarray, List[str], np.ndarray]
 
 # every public AMORPH style (kind, name); load_plugin checks those that the plugin provides
 STYLES: List[Tuple[str, str]] = [("compute", "boop/atom"), ("compute", "nonaffine/atom"),
-                                 ("compute", "pdf/aniso"), ("fix", "tml"), ("fix", "acoustic")]
+                                 ("compute", "pdf/aniso"), ("fix", "tml"), ("fix", "acoustic"),
+                                 ("fix", "events")]
 
 
 def find_plugin() -> str:
