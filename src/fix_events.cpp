@@ -59,6 +59,8 @@ FixEvents::FixEvents(LAMMPS *lmp, int narg, char **arg) :
   int iarg = 6;
   while (iarg < narg) {
     const std::string kw = arg[iarg];
+    if (kw != "cutoff" && kw != "disorder" && kw != "minsize" && kw != "file" && kw != "append")
+      error->all(FLERR, "{}: unknown keyword '{}'", STYLE, kw);
     if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, std::string("fix events ") + kw, error);
     const char *val = arg[iarg + 1];
     if (kw == "cutoff") {

@@ -1,5 +1,5 @@
 # AMORPH - LAMMPS plugin package, GPL-2.0
-"""A fuzz of bad input for the five styles: malformed and adversarial commands (missing and
+"""A fuzz of bad input for the six styles: malformed and adversarial commands (missing and
 extra arguments, wrong types, zero, negative, huge, nan/inf numbers, unknown keywords, variables
 of the wrong style, corrupt and truncated model and feature files, restart files of another
 configuration).  Every case runs in its own `lmp` process with a timeout and must end in a
@@ -257,6 +257,44 @@ def acoustic_cases(files):
     return [("acoustic",) + x for x in c]
 
 
+EVENTS_BEFORE = "compute na all nonaffine/atom cutoff 3.0 reset every 10\ncompute pe all pe/atom"
+
+
+def events_cases():
+    p = "fix ev all events"
+    fixed = "10 c_na[1] 0.5"
+    need = "cutoff 3.0 disorder c_pe"
+    c = []
+    for k, (name, kind) in enumerate([("N", "posint"), ("threshold", "real")]):
+        for bad in BAD[kind]:
+            v = fixed.split()
+            v[2 * k] = bad
+            c.append((f"{p} {' '.join(v)} {need}", [name, bad.lstrip("-")], "run 0 post no"))
+    for n in range(3):
+        c.append((f"{p} {' '.join(fixed.split()[:n])}", ["events"], "run 0 post no"))
+    refs = [("na", "na"), ("c_", "c_"), ("c_na[1][2]", "c_na[1][2]"), ("c_nope", "nope"),
+            ("f_nope", "nope"), ("v_nope", "nope"), ("v_Teq", "atom-style"), ("c_na", "column"),
+            ("c_pe[1]", "vector"), ("c_na[99]", "range"), ("c_na[0]", "c_na[0]"),
+            ("f_nve", "per-atom")]
+    for ref, token in refs:
+        c.append((f"{p} 10 {ref} 0.5 {need}", ["mobility", token], "run 0 post no"))
+        c.append((f"{p} {fixed} cutoff 3.0 disorder {ref}", ["disorder", token], "run 0 post no"))
+    kws = [
+        ("cutoff", [("pos", "3.0")], "disorder c_pe"),
+        ("minsize", [("posint", "2")], need),
+        ("append", [("bool", "yes")], need),
+    ]
+    c += keyword_cases(p, f"{fixed} {need}", kws)
+    c += [
+        (f"{p} {fixed} disorder c_pe", ["cutoff"], "run 0 post no"),
+        (f"{p} {fixed} cutoff 3.0", ["disorder"], "run 0 post no"),
+        (f"{p} {fixed} {need} disorder", ["disorder"], "run 0 post no"),
+        (f"{p} {fixed} cutoff 30 disorder c_pe", ["exceeds", "30"], "run 0 post no"),
+        (f"{p} {fixed} {need} file /nonexistent/dir/e.txt", ["/nonexistent/dir/e.txt"], "run 0 post no"),
+    ]
+    return [("events",) + x + (None, EVENTS_BEFORE) for x in c]
+
+
 def make_files(d):
     """A valid model and feature file (written by a short LAMMPS run), corrupt copies, and a
     restart file with fix tml; returns their names and the tokens their errors must name."""
@@ -367,7 +405,7 @@ def test_fuzz_bad_input(capsys):
     with tempfile.TemporaryDirectory() as d:
         files = make_files(d)
         cases = (boop_cases() + nonaffine_cases() + pdf_cases() + tml_cases(files)
-                 + acoustic_cases(files))
+                 + acoustic_cases(files) + events_cases())
         assert len(cases) >= 200, len(cases)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as ex:
             results = list(ex.map(lambda c: run_case(d, *c), cases))
@@ -376,7 +414,7 @@ def test_fuzz_bad_input(capsys):
     bad = [r for r in results if r[0] != "error"]
     with capsys.disabled():    # the counts are part of the test output, passed or not
         print(f"\nfuzz: {len(cases)} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(count.items())))
-        for s in ("boop/atom", "nonaffine/atom", "pdf/aniso", "tml", "acoustic"):
+        for s in ("boop/atom", "nonaffine/atom", "pdf/aniso", "tml", "acoustic", "events"):
             print(f"  {s}: " + ", ".join(f"{k} {v}" for (st, k), v in sorted(per_style.items()) if st == s))
         for kind, command, detail in bad:
             print(f"--- {kind}: {command}\n    {detail.strip()[:600]}")
