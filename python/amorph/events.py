@@ -31,7 +31,7 @@ class PowerLawFit:
     alpha: float             # exponent of the truncated power law
     alpha_err: float         # its standard error (observed Fisher information)
     xc: float                # cut-off size (inf: no cut-off within the data)
-    xc_err: float
+    xc_err: float            # inf when there is no cut-off within the data
     xmin: float
     n: int                   # number of sizes >= xmin used
     loglik: float            # log-likelihood of the truncated power law
@@ -106,7 +106,9 @@ def fit_truncated_power_law(sizes: Sequence[float], xmin: float | None = None) -
                 best = r
     a, lam = best.x[0], best.x[1] * scale
     ll = -best.fun
-    if ll < ll_pure:    # the boundary is the better fit: no cut-off within the data
+    # the boundary is the better fit, or not measurably worse (a cut-off far beyond the largest
+    # size): no cut-off within the data
+    if ll < ll_pure + 1e-9 or lam * float(np.max(x)) < 1e-9:
         a, lam, ll = a_pure, 0.0, ll_pure
 
     # standard errors from the Hessian of nll in (α, λ)
@@ -127,7 +129,7 @@ def fit_truncated_power_law(sizes: Sequence[float], xmin: float | None = None) -
             a_err = l_err = np.nan
         xc, xc_err = 1.0 / lam, l_err / lam ** 2
     else:
-        a_err, xc, xc_err = a_pure_err, np.inf, np.nan
+        a_err, xc, xc_err = a_pure_err, np.inf, np.inf
     lr = max(0.0, 2.0 * (ll - ll_pure))
     p = 0.5 * chi2.sf(lr, 1) if lr > 0 else 1.0
     return PowerLawFit(float(a), float(a_err), float(xc), float(xc_err), xmin, n, float(ll),

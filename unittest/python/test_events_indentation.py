@@ -31,6 +31,18 @@ def test_pure_power_law_needs_no_cutoff():
     assert f.alpha_pure == pytest.approx(a, rel=1e-12)
     assert abs(f.alpha_pure - 1.8) < 4 * f.alpha_pure_err
     assert f.p_value > 0.01
+    # no cut-off within the data: reported as such, with the pure law's finite errors (a
+    # run-away cut-off once gave nan errors); steep exponents as in thermal single-atom hops
+    samples = [events.sample_truncated_power_law(85, a, 1e300, 1.0, np.random.default_rng(s))
+               for a, s in ((1.8, 5), (4.6, 3))]
+    # integer event sizes, mostly single atoms (an MD run at low threshold)
+    samples.append(np.array([1] * 60 + [2] * 15 + [3] * 5 + [4, 4, 5, 6, 10], float))
+    for y in samples:
+        g = events.fit_truncated_power_law(y)
+        assert np.all(np.isfinite([g.alpha, g.alpha_err, g.alpha_pure_err, g.p_value]))
+        if g.lr < 1e-6:
+            assert g.xc == np.inf and g.xc_err == np.inf and g.alpha == g.alpha_pure
+        assert "nan" not in g.summary()
     with pytest.raises(ValueError):
         events.fit_truncated_power_law([1.0, 2.0])
     with pytest.raises(ValueError):
