@@ -53,16 +53,22 @@ def main() -> None:
         summary["size_mean"] = float(np.mean(tab["size"]))
         summary["size_max"] = int(np.max(tab["size"]))
         print(f"sizes: mean {summary['size_mean']:.1f} atoms, largest {summary['size_max']}")
-    if len(tab) >= 30:
-        fit = ev.fit_truncated_power_law(tab["size"])
-        summary["size_fit"] = {"alpha": fit.alpha, "alpha_err": fit.alpha_err, "xc": fit.xc,
-                               "p_value_pure": fit.p_value}
+    # sizes in atoms are integers: the continuous fit holds above about 5 atoms
+    xmin = 5
+    big = tab["size"][tab["size"] >= xmin]
+    if len(big) >= 30:
+        fit = ev.fit_truncated_power_law(big, xmin=xmin)
+        summary["size_fit"] = {"xmin": xmin, "alpha": fit.alpha, "alpha_err": fit.alpha_err,
+                               "xc": fit.xc, "p_value_pure": fit.p_value}
         print(fit.summary())
+    else:
+        print(f"size distribution: {len(big)} events of >= {xmin} atoms, too few to fit (30)")
     steps = np.unique(tab["step"])
     if len(steps) >= 3:
         w = ev.fit_waiting_times(steps * a.dt)
         summary["waiting_tau_ps"] = w.tau
-        print("between intervals with events: " + w.summary())
+        print("between intervals with events (waits are multiples of the interval): "
+              + w.summary())
     if a.baseline:
         rb, nb, tb = rate(a.baseline, a.dt)
         rl, nl, tl = rate(a.out, a.dt)
