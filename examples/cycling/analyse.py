@@ -1,0 +1,60 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""Spread of the local response after thermal cycling (in.cycling): for each output folder
+(as-cast, short holds, long holds) the mean potential energy per atom before the probe and,
+after the 2 % shear probe, the distribution of log10 D2min and of the per-atom potential
+energy (within each species, averaged over them): mean, sigma and FWHM = 2.355 sigma of a Gaussian fit (amorph.indentation.hardness_fwhm,
+the measure of hardness maps), and the fraction of atoms with D2min above 1 A^2.  Writes
+summary.json into the first folder's parent and prints a table.
+
+    /usr/bin/python3 analyse.py out/ac out/h2 out/h20"""
+import argparse
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from amorph.indentation import hardness_fwhm
+
+
+def read_dump(path: Path):
+    lines = path.read_text().splitlines()
+    start = max(i for i, l in enumerate(lines) if l.startswith("ITEM: ATOMS"))
+    cols = lines[start].split()[2:]
+    return cols, np.array([[float(v) for v in l.split()] for l in lines[start + 1:]])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("folders", type=Path, nargs="+")
+    p.add_argument("--logs", type=Path, nargs="*", help="LAMMPS logs (for the energy line)")
+    a = p.parse_args()
+    rows = []
+    print(f"{'run':8s} {'log10 D2min: mean':>18s} {'FWHM':>7s} {'D2>1':>6s} {'pe sd/type (eV)':>16s} "
+          f"{'FWHM':>7s}")
+    for k, f in enumerate(a.folders):
+        cols, d = read_dump(f / "probe.dump")
+        d2 = np.maximum(d[:, cols.index("c_na[1]")], 1e-12)
+        pe = d[:, cols.index("c_pe")]
+        typ = d[:, cols.index("type")].astype(int)
+        ld = hardness_fwhm(np.log10(d2))
+        # the energy per atom differs by species: its spread within each type
+        per_type = {int(t): hardness_fwhm(pe[typ == t]) for t in np.unique(typ)}
+        pp = {"sigma": float(np.mean([v["sigma"] for v in per_type.values()])),
+              "fwhm": float(np.mean([v["fwhm"] for v in per_type.values()])), "per_type": per_type}
+        row = {"run": f.name, "log10_d2min": ld, "pe_atom": pp,
+               "fraction_d2min_above_1": float(np.mean(d2 > 1.0))}
+        if a.logs and k < len(a.logs):
+            m = re.search(r"AMORPH cycling: .*pe (-?[\d.]+) eV/atom", a.logs[k].read_text())
+            if m:
+                row["pe_before_probe_eV_per_atom"] = float(m.group(1))
+        rows.append(row)
+        print(f"{f.name:8s} {ld['mean']:18.3f} {ld['fwhm']:7.3f} {row['fraction_d2min_above_1']:6.3f} "
+              f"{pp['sigma']:16.4f} {pp['fwhm']:7.4f}"
+              + (f"   pe {row['pe_before_probe_eV_per_atom']:.5f} eV/atom"
+                 if "pe_before_probe_eV_per_atom" in row else ""))
+    (a.folders[0].parent / "summary.json").write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

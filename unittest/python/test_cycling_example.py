@@ -1,0 +1,73 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""examples/cycling at a tiny scale: glass, one thermal cycle with its probe, the as-cast probe,
+analyse.py.  Checked: the cycle heats the glass to Tc and brings it back (the thermo
+temperature), the probe shears the box by the set strain (the tilt of the dumped box), the
+as-cast run skips the cycle, and the analysis reports every folder."""
+import json
+import os
+import re
+import subprocess
+
+import numpy as np
+import pytest
+
+from conftest import clean_mpi_env
+
+ROOT = os.environ["AMORPH_ROOT"]
+EX = os.path.join(ROOT, "examples")
+pytestmark = pytest.mark.skipif(
+    "compute nonaffine/atom" not in os.environ.get("AMORPH_STYLES", ""),
+    reason="needs compute nonaffine/atom")
+
+
+def lmp(inp, tmp_path, log, **variables):
+    cmd = [os.environ["AMORPH_LMP"], "-in", inp, "-nocite", "-log", str(tmp_path / log)]
+    for k, v in variables.items():
+        cmd += ["-var", k, str(v)]
+    env = clean_mpi_env()
+    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
+    env["LAMMPS_POTENTIALS"] = os.path.join(ROOT, "potentials")
+    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
+    return r.stdout
+
+
+def temps(log):
+    """Temperatures of the thermo lines (columns: step temp pe press vol)."""
+    out = []
+    for line in log.splitlines():
+        v = line.split()
+        if len(v) == 5 and v[0].isdigit():
+            out.append(float(v[1]))
+    return np.array(out)
+
+
+def test_cycling_example_tiny(tmp_path):
+    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.2,
+        tscale=0.0004, out="glass.data")
+    tiny = dict(theat=1.0, tprobe=1.0, neq=200, thold=0.5)
+    s_ac = lmp(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.ac", ncycles=0,
+               out="out/ac", **tiny)
+    s_c = lmp(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.c1", ncycles=1,
+              out="out/c1", Tc=700, **tiny)
+    t_ac, t_c = temps(s_ac), temps(s_c)
+    assert t_ac.max() < 200                                  # no cycle: stays near 50 K
+    assert t_c.max() > 500 and t_c[-1] < 150                 # heated towards 700 K, back
+    for run in ("ac", "c1"):
+        lines = (tmp_path / "out" / run / "probe.dump").read_text().splitlines()
+        i = next(k for k, l in enumerate(lines) if l.startswith("ITEM: BOX BOUNDS xy"))
+        xlo, xhi, xy = (float(v) for v in lines[i + 1].split())
+        ylo, yhi, _ = (float(v) for v in lines[i + 2].split())
+        ly = yhi - ylo
+        assert xy == pytest.approx(0.02 * ly, rel=1e-3)
+        assert re.search(r"AMORPH cycling: .* pe -[\d.]+ eV/atom", s_ac + s_c)
+    env = clean_mpi_env()
+    env["PYTHONPATH"] = os.path.join(ROOT, "python")
+    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "cycling", "analyse.py"), "out/ac",
+                        "out/c1", "--logs", "log.ac", "log.c1"], cwd=tmp_path,
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rows = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [x["run"] for x in rows] == ["ac", "c1"]
+    for x in rows:
+        assert x["log10_d2min"]["fwhm"] > 0 and "pe_before_probe_eV_per_atom" in x
