@@ -71,3 +71,30 @@ def test_cycling_example_tiny(tmp_path):
     assert [x["run"] for x in rows] == ["ac", "c1"]
     for x in rows:
         assert x["log10_d2min"]["fwhm"] > 0 and "pe_before_probe_eV_per_atom" in x
+        assert "tml" not in x
+
+
+def test_cycling_example_with_a_model(tmp_path):
+    """-var model: one T_ML window before the probe; its values reach the dump and the
+    analysis (a synthetic model: the values lie in its label range, nothing more)."""
+    from amorph import tml
+    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.2,
+        tscale=0.0004, out="glass.data")
+    lags = [0.01, 0.02, 0.05]
+    rng = np.random.default_rng(3)
+    y = rng.choice([300.0, 1000.0], size=400)
+    X = np.log10(lags) * (1 + (y[:, None] - 300) / 1400) + rng.normal(0, 0.5, (400, 3)) - 3
+    feats = tmp_path / "f.txt"
+    tml.write_features(feats, tml.FeatureSet(tml.Metadata("metal", lags), y, X))
+    tml.build_model([str(feats)], k=10).save(tmp_path / "m.tmlmodel")
+    lmp(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.ml", ncycles=0, out="out/ml",
+        model="m.tmlmodel", win=25, tprobe=1.0, neq=200)
+    env = clean_mpi_env()
+    env["PYTHONPATH"] = os.path.join(ROOT, "python")
+    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "cycling", "analyse.py"), "out/ml"],
+                       cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    row = json.loads((tmp_path / "out" / "summary.json").read_text())[0]
+    assert 300.0 <= row["tml"]["mean"] <= 1000.0 and row["tml"]["fwhm"] >= 0
+    assert 0.0 <= row["tml_liquid_like_fraction"] <= 1.0
+    assert "T_ML mean" in r.stdout
