@@ -373,6 +373,33 @@ def standardisation(X: ArrayLike) -> Tuple[np.ndarray, np.ndarray]:
     return mean, std
 
 
+def _fmt_double(x: float) -> str:
+    """Shortest round-trip text of x, as the C++ kernel's fmt_double (std::to_chars)."""
+    r = repr(float(x))
+    return r[:-2] if r.endswith(".0") else r
+
+
+def _feature_name(j: int, lags) -> str:
+    return f"feature {j + 1} (lag {_fmt_double(lags[j])})"
+
+
+def _check_model_values(source: str, lags, mean, std, labels, X) -> None:
+    """The value checks of the C++ model reader (tml_format.cpp), same wording: finite means,
+    finite positive standard deviations, finite labels and features."""
+    for j in range(len(lags)):
+        if not math.isfinite(mean[j]):
+            raise ValueError(f"{source}: non-finite mean of {_feature_name(j, lags)}")
+        if not (math.isfinite(std[j]) and std[j] > 0):
+            raise ValueError(f"{source}: standard deviation of {_feature_name(j, lags)} must be "
+                             f"finite and > 0 (got {_fmt_double(std[j])})")
+    bad_label = ~np.isfinite(labels)
+    bad_row = ~np.all(np.isfinite(X), axis=1) if X.size else np.zeros(len(labels), bool)
+    if bad_label.any() or bad_row.any():
+        i = int(np.flatnonzero(bad_label | bad_row)[0])
+        what = "label" if bad_label[i] else f"feature {int(np.flatnonzero(~np.isfinite(X[i]))[0]) + 1}"
+        raise ValueError(f"{source}: non-finite {what} of training instance {i + 1}")
+
+
 class Model:
     """A T_ML model: metadata, raw training features and labels, mean/std, default k."""
 
@@ -445,6 +472,7 @@ class Model:
         o += 24 * d + params
         labels = np.frombuffer(data, "<f8", n, o)
         X = np.frombuffer(data, "<f8", n * d, o + 8 * n).reshape(n, d)
+        _check_model_values(source, lags, mean, std, labels, X)
         return cls(Metadata(units, [float(x) for x in lags], floor, affine, origins), labels.copy(), X.copy(),
                    k, mean.copy(), std.copy())
 

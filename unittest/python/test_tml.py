@@ -5,13 +5,16 @@ the Python model writer is byte-identical to the C++ one, feature files read bac
 cross-validation / plotting / class selection / ReliefF tooling runs, and per-atom T_ML,
 features and training files are identical on 1, 2 and 4 MPI ranks."""
 import os
+import re
+import struct
+import subprocess
 
 import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsRegressor
 
 from amorph import tml
-from conftest import read_dump, run_lmp
+from conftest import clean_mpi_env, read_dump, run_lmp
 
 LAGS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]     # ps, timestep 0.001
 BOX = """units metal
@@ -614,3 +617,39 @@ def test_golden_model_file(tmp_path):
     out = tmp_path / "golden.tmlmodel"
     w.save(out)
     assert out.read_bytes() == raw
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("std", 0.0, "standard deviation of feature 2"), ("mean", np.nan, "non-finite mean of feature 1"),
+    ("label", np.inf, "non-finite label of training instance 3"),
+    ("feature", np.nan, "non-finite feature 2 of training instance 4")])
+def test_python_model_reader_checks_values_as_cpp(tmp_path, field, value, message):
+    """A model file with a bad value (checksum recomputed, so only the value check can catch
+    it) is refused by the Python reader with the C++ reader's wording, and by fix tml."""
+    m = tml.build_model([str(_small_features(tmp_path))], k=5)
+    if field == "std":
+        m.std[1] = value
+    elif field == "mean":
+        m.mean[0] = value
+    elif field == "label":
+        m.labels[2] = value
+    else:
+        m.features[3, 1] = value
+    data = m.to_bytes()
+    data = data[:-8] + struct.pack("<Q", tml.fnv1a64(data[:-8]))
+    path = tmp_path / "bad.tmlmodel"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        tml.Model.load(path)
+    out = subprocess.run([os.environ["AMORPH_LMP"], "-nocite", "-log", "none"], input=(
+        f"plugin load {os.environ['AMORPH_PLUGIN']}\n" + BOX + "create_atoms 1 random 10 1 NULL\n"
+        f"pair_style zero 2.0\npair_coeff * *\nfix ml all tml temp 300 model {path}\nrun 0\n"),
+        capture_output=True, text=True, env=clean_mpi_env())
+    assert out.returncode != 0 and message in out.stdout + out.stderr, out.stdout[-1500:]
+
+
+def _small_features(tmp_path):
+    fs = synthetic(60, 4, lags=[0.2, 0.5, 1.0])
+    path = tmp_path / "small.txt"
+    tml.write_features(path, fs)
+    return path
