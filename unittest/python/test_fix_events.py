@@ -268,3 +268,66 @@ def test_mismatched_reference_reset_warns(tmp_path):
                        env=clean_mpi_env())
     assert r.returncode == 0, r.stdout[-2000:]
     assert "does not reset its reference every 5 steps" in r.stdout + r.stderr
+
+
+def reference_events_general(before, after, h, mask):
+    """As reference_events, for any box (h = xprd yprd zprd yz xz xy, brute-force minimum image
+    in fractional coordinates) and only the atoms where mask is true."""
+    cols, d0 = before
+    _, d1 = after
+    tag = d1[:, cols.index("id")].astype(int)
+    x = d1[:, [cols.index(c) for c in "xyz"]]
+    mob = d1[:, cols.index("c_na[1]")]
+    dpe = d1[:, cols.index("c_pe")] - d0[:, cols.index("c_pe")]
+    H = np.array([[h[0], h[5], h[4]], [0, h[1], h[3]], [0, 0, h[2]]])
+    Hi = np.linalg.inv(H)
+
+    def mi(d):
+        s = d @ Hi.T
+        s -= np.round(s)
+        return s @ H.T
+    act = np.flatnonzero((mob > THRESH) & mask)
+    dd = mi(x[act][:, None, :] - x[act][None, :, :])
+    adj = np.linalg.norm(dd, axis=2) < CUT
+    n, lab = connected_components(coo_matrix(adj), directed=False)
+    out = {}
+    for c in range(n):
+        m = act[lab == c]
+        first = m[np.argmin(tag[m])]
+        out[int(tag[first])] = dict(size=len(m), magnitude=mob[m].sum(), delta=dpe[m].sum(),
+                                    members=set(tag[m]))
+    return out
+
+
+@pytest.mark.parametrize("nprocs", [1, 3])
+def test_triclinic_box_and_group(tmp_path, nprocs):
+    """A sheared (triclinic) crystal, the fix on a group that cuts through the corner event:
+    the events are those of the group's active atoms only, connected across the tilted
+    periodic boundaries."""
+    read = prep(tmp_path) + "\nchange_box all triclinic\nchange_box all xy final 3.0 yz final -2.0 remap units box"
+    setup = SETUP.format(plugin=PLUGIN, read=read, thresh=THRESH, cut=CUT, extra="")
+    setup = setup.replace("fix ev all events",
+                          "region hr block 5 INF INF INF INF INF units box\n"
+                          "group half region hr\nvariable ing atom gmask(half)\n"
+                          "fix ev half events")
+    run = tmp_path / f"tri{nprocs}"
+    run.mkdir()
+    steps = (FIRST + "\n" + SECOND).replace("c_pe f_ev ", "c_pe f_ev v_ing ")
+    run_lmp(setup + steps, run, nprocs=nprocs)
+    tab = ev.read_events(run / "events.txt")
+    dumps = [read_dump(run / f"d{k}.dump") for k in (1, 2, 3)]
+    h = [L, L, L, -2.0, 0.0, 3.0]
+    for step, (b, a) in ((2, (dumps[0], dumps[1])), (3, (dumps[1], dumps[2]))):
+        cols, d = a
+        in_half = d[:, cols.index("v_ing")] > 0          # the group, as LAMMPS holds it
+        assert 0 < in_half.sum() < len(in_half)
+        ref = reference_events_general(b, a, h, in_half)
+        rows = tab[tab["step"] == step]
+        assert len(rows) == len(ref) >= 2, (step, rows, ref.keys())
+        for r in rows:
+            e = ref[int(r["event"])]
+            assert r["size"] == e["size"]
+            np.testing.assert_allclose(r["magnitude"], e["magnitude"], rtol=1e-8)
+            np.testing.assert_allclose(r["delta"], e["delta"], rtol=1e-6, atol=1e-9)
+        evid = d[:, cols.index("f_ev")]
+        assert not np.any(evid[~in_half])          # atoms outside the group are in no event
