@@ -22,10 +22,15 @@
 #include "atom_vec.h"
 #include "comm.h"
 #include "domain.h"
+#include "error.h"
+#include "force.h"
 #include "lammps.h"
+#include "neighbor.h"
+#include "pair.h"
 #include "update.h"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace AMORPH {
@@ -59,6 +64,31 @@ inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp)
     for (int i = 0; i < nlocal; ++i)
       std::copy(&keep[3 * (std::size_t) i], &keep[3 * (std::size_t) i] + 3, atom->x[i]);
   }
+}
+
+// The ghost atom cutoff the next run will have, known already in init() (Comm sets its own
+// cutoff only in the setup of the run): the pair cutoff plus the neighbour skin, or the
+// comm_modify cutoff if larger.
+inline double ghost_cutoff(LAMMPS_NS::LAMMPS *lmp)
+{
+  double cutghost = lmp->comm->cutghostuser;
+  if (lmp->force->pair)
+    cutghost = std::max(lmp->force->pair->cutforce + lmp->neighbor->skin, cutghost);
+  return cutghost;
+}
+
+// Pairs closer than cutoff stay among the local and ghost atoms while the atoms move by up
+// to half the neighbour skin after the ghosts were chosen, if cutoff + skin <= the ghost
+// cutoff; otherwise an error naming the comm_modify cutoff that would do.  For init().
+inline void require_ghost_reach(LAMMPS_NS::LAMMPS *lmp, const std::string &style, double cutoff)
+{
+  const double cutghost = ghost_cutoff(lmp);
+  const double skin = lmp->neighbor->skin;
+  if (cutoff + skin > cutghost)
+    lmp->error->all(FLERR,
+                    "{}: cutoff {} plus neighbor skin {} exceeds the ghost atom cutoff {}: "
+                    "use comm_modify cutoff {} (or larger)",
+                    style, cutoff, skin, cutghost, cutoff + skin);
 }
 
 }    // namespace AMORPH

@@ -238,24 +238,12 @@ void ComputeNonaffineAtom::find_fixes()
                id_ref);
 }
 
-double ComputeNonaffineAtom::ghost_cutoff() const
-{
-  double cutghost = comm->cutghostuser;
-  if (force->pair) cutghost = std::max(force->pair->cutforce + neighbor->skin, cutghost);
-  return cutghost;
-}
-
 void ComputeNonaffineAtom::init()
 {
   bonds_valid = false;    // a new run: the atoms may have other indices
   find_fixes();
   if (domain->dimension != 3) error->all(FLERR, "{}: 2d simulations are not supported", STYLE);
-  const double cutghost = ghost_cutoff();
-  if (cutoff + neighbor->skin > cutghost)
-    error->all(FLERR,
-               "{}: cutoff {} plus neighbor skin {} exceeds the ghost atom cutoff {}: "
-               "use comm_modify cutoff {} (or larger)",
-               STYLE, cutoff, neighbor->skin, cutghost, cutoff + neighbor->skin);
+  AMORPH::require_ghost_reach(lmp, STYLE, cutoff);
   if (reset_mode == RESET_VARIABLE) {
     ivar = input->variable->find(reset_var.c_str());
     if (ivar < 0) error->all(FLERR, "{}: reset variable '{}' does not exist", STYLE, reset_var);
@@ -491,7 +479,7 @@ void ComputeNonaffineAtom::resolve_pending_counts()
   for (int d = 0; d < 3; ++d) range += (gmax[d] - gmin[d]) * (gmax[d] - gmin[d]);
   range = std::sqrt(range);
   const double need = normA * cutoff + range + neighbor->skin;
-  const double cutghost = ghost_cutoff();
+  const double cutghost = AMORPH::ghost_cutoff(lmp);
   if (need > cutghost * (1.0 + 1e-12))
     error->all(FLERR,
                "{} {}: cannot count the reference neighbours of {} atoms: the configuration "
@@ -698,7 +686,7 @@ void ComputeNonaffineAtom::compute_peratom()
         "since the reference of step {}, or atoms were deleted): increase comm_modify cutoff, "
         "reset the reference more often (reset keyword, compute_modify {} reference now) or "
         "use a smaller cutoff",
-        STYLE, id, all, ghost_cutoff(), ref->ref_step, id);
+        STYLE, id, all, AMORPH::ghost_cutoff(lmp), ref->ref_step, id);
     if (lost_mode == LOST_ERROR)
       error->all(FLERR, "{}", msg);
     else if (comm->me == 0)

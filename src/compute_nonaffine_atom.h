@@ -95,7 +95,6 @@ class ComputeNonaffineAtom : public Compute {
   void rebuild_bonds();
   void build_bonds();
   void resolve_pending_counts();
-  double ghost_cutoff() const;
 };
 
 }    // namespace LAMMPS_NS

@@ -17,13 +17,10 @@
 #include "compute.h"
 #include "domain.h"
 #include "error.h"
-#include "force.h"
 #include "group.h"
 #include "input.h"
 #include "memory.h"
 #include "modify.h"
-#include "neighbor.h"
-#include "pair.h"
 #include "update.h"
 #include "variable.h"
 
@@ -138,6 +135,35 @@ void FixEvents::parse_input(Input &in, const char *arg, const char *what)
     error->all(FLERR, "{}: {} variable '{}' takes no index", STYLE, what, arg);
 }
 
+namespace {
+// the checks of a compute or a fix as a per-atom input (kind: "compute" or "fix")
+template <class T>
+void check_peratom_source(Error *error, const T *src, const char *kind, const char *what,
+                          const std::string &id, int index, const std::string &text)
+{
+  if (!src->peratom_flag)
+    error->all(FLERR, "{}: {} {} '{}' does not compute per-atom values", STYLE, what, kind, id);
+  if (index == 0 && src->size_peratom_cols != 0)
+    error->all(FLERR, "{}: {} {} '{}' computes a per-atom array: name a column, e.g. {}[1]", STYLE,
+               what, kind, id, text);
+  if (index > 0 && src->size_peratom_cols == 0)
+    error->all(FLERR, "{}: {} {} '{}' computes a per-atom vector: give no index", STYLE, what, kind,
+               id);
+  if (index > src->size_peratom_cols)
+    error->all(FLERR, "{}: {} column {} of {} '{}' is out of range (it has {})", STYLE, what, index,
+               kind, id, src->size_peratom_cols);
+}
+
+// the per-atom values of a compute or a fix (column index, 0: its vector) of the local atoms
+template <class T> void copy_peratom(const T *src, int index, int nlocal, std::vector<double> &buf)
+{
+  if (index == 0)
+    std::copy(src->vector_atom, src->vector_atom + nlocal, buf.begin());
+  else
+    for (int i = 0; i < nlocal; ++i) buf[i] = src->array_atom[i][index - 1];
+}
+}    // namespace
+
 void FixEvents::resolve_input(Input &in, const char *what)
 {
   in.compute = nullptr;
@@ -146,31 +172,11 @@ void FixEvents::resolve_input(Input &in, const char *what)
   if (in.which == ArgInfo::COMPUTE) {
     in.compute = modify->get_compute_by_id(in.id);
     if (!in.compute) error->all(FLERR, "{}: {} compute '{}' does not exist", STYLE, what, in.id);
-    if (!in.compute->peratom_flag)
-      error->all(FLERR, "{}: {} compute '{}' does not compute per-atom values", STYLE, what, in.id);
-    if (in.index == 0 && in.compute->size_peratom_cols != 0)
-      error->all(FLERR, "{}: {} compute '{}' computes a per-atom array: name a column, e.g. {}[1]",
-                 STYLE, what, in.id, in.text);
-    if (in.index > 0 && in.compute->size_peratom_cols == 0)
-      error->all(FLERR, "{}: {} compute '{}' computes a per-atom vector: give no index", STYLE,
-                 what, in.id);
-    if (in.index > in.compute->size_peratom_cols)
-      error->all(FLERR, "{}: {} column {} of compute '{}' is out of range (it has {})", STYLE, what,
-                 in.index, in.id, in.compute->size_peratom_cols);
+    check_peratom_source(error, in.compute, "compute", what, in.id, in.index, in.text);
   } else if (in.which == ArgInfo::FIX) {
     in.fix = modify->get_fix_by_id(in.id);
     if (!in.fix) error->all(FLERR, "{}: {} fix '{}' does not exist", STYLE, what, in.id);
-    if (!in.fix->peratom_flag)
-      error->all(FLERR, "{}: {} fix '{}' does not compute per-atom values", STYLE, what, in.id);
-    if (in.index == 0 && in.fix->size_peratom_cols != 0)
-      error->all(FLERR, "{}: {} fix '{}' computes a per-atom array: name a column, e.g. {}[1]",
-                 STYLE, what, in.id, in.text);
-    if (in.index > 0 && in.fix->size_peratom_cols == 0)
-      error->all(FLERR, "{}: {} fix '{}' computes a per-atom vector: give no index", STYLE, what,
-                 in.id);
-    if (in.index > in.fix->size_peratom_cols)
-      error->all(FLERR, "{}: {} column {} of fix '{}' is out of range (it has {})", STYLE, what,
-                 in.index, in.id, in.fix->size_peratom_cols);
+    check_peratom_source(error, in.fix, "fix", what, in.id, in.index, in.text);
     if (nevery % in.fix->peratom_freq)
       error->all(FLERR, "{}: {} fix '{}' computes its values every {} steps, not on every {}th",
                  STYLE, what, in.id, in.fix->peratom_freq, nevery);
@@ -192,24 +198,12 @@ void FixEvents::evaluate_input(Input &in, std::vector<double> &buf, const char *
       in.compute->compute_peratom();
       in.compute->invoked_flag |= Compute::INVOKED_PERATOM;
     }
-    if (in.index == 0) {
-      const double *v = in.compute->vector_atom;
-      for (int i = 0; i < nlocal; ++i) buf[i] = v[i];
-    } else {
-      double **a = in.compute->array_atom;
-      for (int i = 0; i < nlocal; ++i) buf[i] = a[i][in.index - 1];
-    }
+    copy_peratom(in.compute, in.index, nlocal, buf);
   } else if (in.fix) {
     if (update->ntimestep % in.fix->peratom_freq)
       error->all(FLERR, "{}: {} fix '{}' has no values on step {}", STYLE, what, in.id,
                  update->ntimestep);
-    if (in.index == 0) {
-      const double *v = in.fix->vector_atom;
-      for (int i = 0; i < nlocal; ++i) buf[i] = v[i];
-    } else {
-      double **a = in.fix->array_atom;
-      for (int i = 0; i < nlocal; ++i) buf[i] = a[i][in.index - 1];
-    }
+    copy_peratom(in.fix, in.index, nlocal, buf);
   } else {
     input->variable->compute_atom(in.ivar, igroup, buf.data(), 1, 0);
   }
@@ -226,23 +220,11 @@ void FixEvents::evaluate_input(Input &in, std::vector<double> &buf, const char *
 
 /* ---------------------------------------------------------------------- */
 
-double FixEvents::ghost_cutoff() const
-{
-  double cutghost = comm->cutghostuser;
-  if (force->pair) cutghost = std::max(force->pair->cutforce + neighbor->skin, cutghost);
-  return cutghost;
-}
-
 void FixEvents::init()
 {
   resolve_input(mobility, "mobility");
   resolve_input(disorder, "disorder");
-  const double cutghost = ghost_cutoff();
-  if (cutoff + neighbor->skin > cutghost)
-    error->all(FLERR,
-               "{}: cutoff {} plus neighbor skin {} exceeds the ghost atom cutoff {}: use "
-               "comm_modify cutoff {} (or larger)",
-               STYLE, cutoff, neighbor->skin, cutghost, cutoff + neighbor->skin);
+  AMORPH::require_ghost_reach(lmp, STYLE, cutoff);
   // the mobility of a compute nonaffine/atom is over the interval only if its reference is
   // reset at the interval boundaries
   if (auto *na = dynamic_cast<ComputeNonaffineAtom *>(mobility.compute)) {
@@ -254,9 +236,8 @@ void FixEvents::init()
                        "(reset every {}): the mobility is not that of the last interval",
                        STYLE, id, na->id, nevery, every);
   }
-  // values of the inputs at this run's setup (the start of the first interval) and at the
-  // next interval end: computes such as pe/atom must tally on these steps
-  modify->addstep_compute_all(update->ntimestep);
+  // values of the inputs at the next interval end: computes such as pe/atom must tally on
+  // that step (Modify::init() already adds the setup step, the start of the first interval)
   modify->addstep_compute_all(next_eval());
 }
 
@@ -268,7 +249,6 @@ bigint FixEvents::next_eval() const
 void FixEvents::setup(int)
 {
   capture_start();
-  modify->addstep_compute(next_eval());
 }
 
 // atoms without a disorder value at the interval start take the current one; a fix gives

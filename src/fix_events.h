@@ -96,7 +96,6 @@ class FixEvents : public Fix {
   void connect();
   void open_file();
   bigint next_eval() const;
-  double ghost_cutoff() const;
 };
 
 }    // namespace LAMMPS_NS
