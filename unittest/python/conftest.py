@@ -46,6 +46,29 @@ def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600):
     return r.stdout
 
 
+def run_example(inp, cwd, log, timeout=600, **variables):
+    """Run an example input (path) with the test LAMMPS binary in cwd, the plugin found through
+    LAMMPS_PLUGIN_PATH as a user's would be (ctest sets LAMMPS_POTENTIALS); log: the log file
+    name in cwd; variables: -var name value.  Returns stdout."""
+    cmd = [os.environ["AMORPH_LMP"], "-in", str(inp), "-nocite", "-log", str(os.path.join(cwd, log))]
+    for k, v in variables.items():
+        cmd += ["-var", k, str(v)]
+    env = clean_mpi_env()
+    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)
+    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
+    return r.stdout
+
+
+def run_script(script, args, cwd, timeout=300):
+    """/usr/bin/python3 script args (an example's analysis) in cwd; asserts success, returns
+    its stdout."""
+    r = subprocess.run(["/usr/bin/python3", str(script)] + [str(a) for a in args], cwd=cwd,
+                       capture_output=True, text=True, env=clean_mpi_env(), timeout=timeout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
 def assert_ranks(log, nprocs):
     """The run really used nprocs MPI ranks (a mismatched mpirun starts nprocs serial copies,
     each printing a 1 by 1 by 1 grid): every processor grid and every "Loop time ... on N

@@ -6,30 +6,17 @@ as-cast run skips the cycle, and the analysis reports every folder."""
 import json
 import os
 import re
-import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import clean_mpi_env
+from conftest import run_example, run_script
 
 ROOT = os.environ["AMORPH_ROOT"]
 EX = os.path.join(ROOT, "examples")
 pytestmark = pytest.mark.skipif(
     "compute nonaffine/atom" not in os.environ.get("AMORPH_STYLES", ""),
     reason="needs compute nonaffine/atom")
-
-
-def lmp(inp, tmp_path, log, **variables):
-    cmd = [os.environ["AMORPH_LMP"], "-in", inp, "-nocite", "-log", str(tmp_path / log)]
-    for k, v in variables.items():
-        cmd += ["-var", k, str(v)]
-    env = clean_mpi_env()
-    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
-    env["LAMMPS_POTENTIALS"] = os.path.join(ROOT, "potentials")
-    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
-    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
-    return r.stdout
 
 
 def temps(log):
@@ -43,13 +30,13 @@ def temps(log):
 
 
 def test_cycling_example_tiny(tmp_path):
-    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.2,
-        tscale=0.0004, out="glass.data")
+    run_example(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass",
+                scale=0.2, tscale=0.0004, out="glass.data")
     tiny = dict(theat=1.0, tprobe=1.0, neq=200, thold=0.5)
-    s_ac = lmp(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.ac", ncycles=0,
-               out="out/ac", **tiny)
-    s_c = lmp(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.c1", ncycles=1,
-              out="out/c1", Tc=700, **tiny)
+    s_ac = run_example(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.ac",
+                       ncycles=0, out="out/ac", **tiny)
+    s_c = run_example(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.c1",
+                      ncycles=1, out="out/c1", Tc=700, **tiny)
     t_ac, t_c = temps(s_ac), temps(s_c)
     assert t_ac.max() < 200                                  # no cycle: stays near 50 K
     assert t_c.max() > 500 and t_c[-1] < 150                 # heated towards 700 K, back
@@ -61,12 +48,8 @@ def test_cycling_example_tiny(tmp_path):
         ly = yhi - ylo
         assert xy == pytest.approx(0.02 * ly, rel=1e-3)
         assert re.search(r"AMORPH cycling: .* pe -[\d.]+ eV/atom", s_ac + s_c)
-    env = clean_mpi_env()
-    env["PYTHONPATH"] = os.path.join(ROOT, "python")
-    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "cycling", "analyse.py"), "out/ac",
-                        "out/c1", "--logs", "log.ac", "log.c1"], cwd=tmp_path,
-                       capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
+    run_script(os.path.join(EX, "cycling", "analyse.py"),
+               ["out/ac", "out/c1", "--logs", "log.ac", "log.c1"], tmp_path)
     rows = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert [x["run"] for x in rows] == ["ac", "c1"]
     for x in rows:
@@ -78,8 +61,8 @@ def test_cycling_example_with_a_model(tmp_path):
     """-var model: one T_ML window before the probe; its values reach the dump and the
     analysis (a synthetic model: the values lie in its label range, nothing more)."""
     from amorph import tml
-    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.2,
-        tscale=0.0004, out="glass.data")
+    run_example(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass",
+                scale=0.2, tscale=0.0004, out="glass.data")
     lags = [0.01, 0.02, 0.05]
     rng = np.random.default_rng(3)
     y = rng.choice([300.0, 1000.0], size=400)
@@ -87,14 +70,10 @@ def test_cycling_example_with_a_model(tmp_path):
     feats = tmp_path / "f.txt"
     tml.write_features(feats, tml.FeatureSet(tml.Metadata("metal", lags), y, X))
     tml.build_model([str(feats)], k=10).save(tmp_path / "m.tmlmodel")
-    lmp(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.ml", ncycles=0, out="out/ml",
-        model="m.tmlmodel", win=25, tprobe=1.0, neq=200)
-    env = clean_mpi_env()
-    env["PYTHONPATH"] = os.path.join(ROOT, "python")
-    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "cycling", "analyse.py"), "out/ml"],
-                       cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
+    run_example(os.path.join(EX, "cycling", "in.cycling"), tmp_path, "log.ml",
+                ncycles=0, out="out/ml", model="m.tmlmodel", win=25, tprobe=1.0, neq=200)
+    out = run_script(os.path.join(EX, "cycling", "analyse.py"), ["out/ml"], tmp_path)
     row = json.loads((tmp_path / "out" / "summary.json").read_text())[0]
     assert 300.0 <= row["tml"]["mean"] <= 1000.0 and row["tml"]["fwhm"] >= 0
     assert 0.0 <= row["tml_liquid_like_fraction"] <= 1.0
-    assert "T_ML mean" in r.stdout
+    assert "T_ML mean" in out

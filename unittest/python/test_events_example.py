@@ -5,13 +5,12 @@ without load and analyse.py run in the documented order; the outputs agree with 
 analyse.py = those of the file) and the load follows the trapezoid."""
 import json
 import os
-import subprocess
 
 import numpy as np
 import pytest
 
 import amorph.events as ev
-from conftest import clean_mpi_env
+from conftest import run_example, run_script
 
 ROOT = os.environ["AMORPH_ROOT"]
 EX = os.path.join(ROOT, "examples")
@@ -21,31 +20,16 @@ pytestmark = pytest.mark.skipif(
     reason="needs fix events, fix acoustic and compute nonaffine/atom")
 
 
-def lmp(inp, tmp_path, log, **variables):
-    cmd = [os.environ["AMORPH_LMP"], "-in", inp, "-nocite", "-log", str(tmp_path / log)]
-    for k, v in variables.items():
-        cmd += ["-var", k, str(v)]
-    env = clean_mpi_env()
-    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
-    env["LAMMPS_POTENTIALS"] = os.path.join(ROOT, "potentials")
-    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
-    return r.stdout
-
-
 def test_events_example_tiny(tmp_path):
-    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.2,
-        tscale=0.0004, out="glass.data")
+    run_example(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", timeout=300,
+                scale=0.2, tscale=0.0004, out="glass.data")
     tiny = dict(tscale=0.1, every=100, neq=500, thresh=0.5)
-    lmp(os.path.join(EX, "events", "in.trapezoid"), tmp_path, "log.trapezoid", out="out", **tiny)
-    lmp(os.path.join(EX, "events", "in.trapezoid"), tmp_path, "log.rest", out="out/rest",
-        peak=0, **tiny)
-    env = clean_mpi_env()
-    env["PYTHONPATH"] = os.path.join(ROOT, "python")
-    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "events", "analyse.py"), "out",
-                        "--tramp", "1", "--thold", "2", "--baseline", "out/rest"],
-                       cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
+    run_example(os.path.join(EX, "events", "in.trapezoid"), tmp_path, "log.trapezoid", timeout=300,
+                out="out", **tiny)
+    run_example(os.path.join(EX, "events", "in.trapezoid"), tmp_path, "log.rest", timeout=300,
+                out="out/rest", peak=0, **tiny)
+    out = run_script(os.path.join(EX, "events", "analyse.py"),
+                     ["out", "--tramp", "1", "--thold", "2", "--baseline", "out/rest"], tmp_path)
     tab = ev.read_events(tmp_path / "out" / "events.txt")
     load = np.loadtxt(tmp_path / "out" / "load.txt", comments="#", ndmin=2)
     # columns: step time target stress strain events damage recovery atoms
@@ -63,4 +47,4 @@ def test_events_example_tiny(tmp_path):
     assert summary["events"] == len(tab)
     assert sum(s["n_p"] + s["n_n"] for s in summary["segments"]) == np.sum(tab["sign"] != 0)
     assert "loaded_rate_per_ps" in summary and "baseline_rate_per_ps" in summary
-    assert "event rate" in r.stdout
+    assert "event rate" in out

@@ -3,7 +3,7 @@
 (no motion but what displace_atoms does) in which two spheres of atoms are displaced
 non-affinely between runs, one of them centred on a corner of the periodic box (its atoms lie
 in all eight corners), then displaced back.  Checked against an independent evaluation of the
-definitions (scipy: active atoms = mobility above the threshold, connected components of the
+definitions (numpy/scipy: active atoms = mobility above the threshold, connected components of the
 periodic distance graph within the cutoff, sums of the mobility and of the potential energy
 change per component):
 
@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 import amorph.events as ev
 from conftest import clean_mpi_env, read_dump, run_lmp
@@ -101,29 +100,36 @@ def thermo_rows(log):
     return {int(r[0]): r[2:] for r in rows}
 
 
-def reference_events(before, after):
-    """The events between two dumps, from the definitions (scipy, periodic KD-tree)."""
+def reference_events(before, after, h=(L, L, L, 0.0, 0.0, 0.0), mask=None):
+    """The events between two dumps, from the definitions: active atoms (mobility above the
+    threshold, in mask if given), connected components of the distance graph within the
+    cutoff with the minimum image of the box h = (xprd, yprd, zprd, yz, xz, xy) taken in
+    fractional coordinates (brute force), their sums and centroids (members in the minimum
+    image of the smallest ID)."""
     cols, d0 = before
     _, d1 = after
     tag = d1[:, cols.index("id")].astype(int)
     x = d1[:, [cols.index(c) for c in "xyz"]]
     mob = d1[:, cols.index("c_na[1]")]
     dpe = d1[:, cols.index("c_pe")] - d0[:, cols.index("c_pe")]
-    act = np.flatnonzero(mob > THRESH)
-    pts = np.mod(x[act], L)
-    pts[pts >= L] = 0.0
-    pairs = cKDTree(pts, boxsize=L).query_pairs(CUT, output_type="ndarray")
-    g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(act),) * 2)
-    n, lab = connected_components(g, directed=False)
+    H = np.array([[h[0], h[5], h[4]], [0, h[1], h[3]], [0, 0, h[2]]])
+    Hi = np.linalg.inv(H)
+
+    def mi(d):
+        s = d @ Hi.T
+        s -= np.round(s)
+        return s @ H.T
+    act = np.flatnonzero((mob > THRESH) & (True if mask is None else mask))
+    adj = np.linalg.norm(mi(x[act][:, None, :] - x[act][None, :, :]), axis=2) < CUT
+    n, lab = connected_components(coo_matrix(adj), directed=False)
     out = {}
     for c in range(n):
         m = act[lab == c]
         first = m[np.argmin(tag[m])]
-        d = x[m] - x[first]
-        d -= L * np.round(d / L)
+        cen = x[first] + mi(x[m] - x[first]).mean(axis=0)
+        cen -= (np.floor(cen @ Hi.T) @ H.T)          # wrapped into the box (lower corner 0)
         out[int(tag[first])] = dict(size=len(m), magnitude=mob[m].sum(), delta=dpe[m].sum(),
-                                    centroid=np.mod(x[first] + d.mean(axis=0), L),
-                                    members=set(tag[m]))
+                                    centroid=cen, members=set(tag[m]))
     return out
 
 
@@ -270,35 +276,6 @@ def test_mismatched_reference_reset_warns(tmp_path):
     assert "does not reset its reference every 5 steps" in r.stdout + r.stderr
 
 
-def reference_events_general(before, after, h, mask):
-    """As reference_events, for any box (h = xprd yprd zprd yz xz xy, brute-force minimum image
-    in fractional coordinates) and only the atoms where mask is true."""
-    cols, d0 = before
-    _, d1 = after
-    tag = d1[:, cols.index("id")].astype(int)
-    x = d1[:, [cols.index(c) for c in "xyz"]]
-    mob = d1[:, cols.index("c_na[1]")]
-    dpe = d1[:, cols.index("c_pe")] - d0[:, cols.index("c_pe")]
-    H = np.array([[h[0], h[5], h[4]], [0, h[1], h[3]], [0, 0, h[2]]])
-    Hi = np.linalg.inv(H)
-
-    def mi(d):
-        s = d @ Hi.T
-        s -= np.round(s)
-        return s @ H.T
-    act = np.flatnonzero((mob > THRESH) & mask)
-    dd = mi(x[act][:, None, :] - x[act][None, :, :])
-    adj = np.linalg.norm(dd, axis=2) < CUT
-    n, lab = connected_components(coo_matrix(adj), directed=False)
-    out = {}
-    for c in range(n):
-        m = act[lab == c]
-        first = m[np.argmin(tag[m])]
-        out[int(tag[first])] = dict(size=len(m), magnitude=mob[m].sum(), delta=dpe[m].sum(),
-                                    members=set(tag[m]))
-    return out
-
-
 @pytest.mark.parametrize("nprocs", [1, 3])
 def test_triclinic_box_and_group(tmp_path, nprocs):
     """A sheared (triclinic) crystal, the fix on a group that cuts through the corner event:
@@ -321,7 +298,7 @@ def test_triclinic_box_and_group(tmp_path, nprocs):
         cols, d = a
         in_half = d[:, cols.index("v_ing")] > 0          # the group, as LAMMPS holds it
         assert 0 < in_half.sum() < len(in_half)
-        ref = reference_events_general(b, a, h, in_half)
+        ref = reference_events(b, a, h, in_half)
         rows = tab[tab["step"] == step]
         assert len(rows) == len(ref) >= 2, (step, rows, ref.keys())
         for r in rows:

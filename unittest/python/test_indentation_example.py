@@ -7,12 +7,11 @@ outputs: a positive hardness and modulus, an elastic fraction of the work betwee
 more non-affine deformation beneath the indenter than far from it."""
 import json
 import os
-import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import clean_mpi_env
+from conftest import run_example, run_script
 
 ROOT = os.environ["AMORPH_ROOT"]
 EX = os.path.join(ROOT, "examples")
@@ -21,23 +20,11 @@ pytestmark = pytest.mark.skipif(
     reason="needs compute nonaffine/atom")
 
 
-def lmp(inp, tmp_path, log, **variables):
-    cmd = [os.environ["AMORPH_LMP"], "-in", inp, "-nocite", "-log", str(tmp_path / log)]
-    for k, v in variables.items():
-        cmd += ["-var", k, str(v)]
-    env = clean_mpi_env()
-    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
-    env["LAMMPS_POTENTIALS"] = os.path.join(ROOT, "potentials")
-    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
-    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
-    return r.stdout
-
-
 def test_indentation_example_tiny(tmp_path):
-    lmp(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass", scale=0.25,
-        tscale=0.0004, out="glass.data")
-    s = lmp(os.path.join(EX, "indentation", "in.indent"), tmp_path, "log.indent", out="out",
-            R=6, hmax=3, thold=1, neq=300)
+    run_example(os.path.join(EX, "acoustic", "in.glass"), tmp_path, "log.glass",
+                scale=0.25, tscale=0.0004, out="glass.data")
+    s = run_example(os.path.join(EX, "indentation", "in.indent"), tmp_path, "log.indent",
+                    out="out", R=6, hmax=3, thold=1, neq=300)
     assert "AMORPH indentation" in s
     d = np.loadtxt(tmp_path / "out" / "indent.txt", comments="#", ndmin=2)
     phase, t, h, P = d.T
@@ -50,12 +37,7 @@ def test_indentation_example_tiny(tmp_path):
                                -speed, rtol=1e-6)
     hh = h[phase == 2]
     assert np.all(np.abs(np.diff(hh)) <= speed * 100 * dt * (1 + 1e-9))
-    env = clean_mpi_env()
-    env["PYTHONPATH"] = os.path.join(ROOT, "python")
-    r = subprocess.run(["/usr/bin/python3", os.path.join(EX, "indentation", "analyse.py"), "out",
-                        "--R", "6"], cwd=tmp_path, capture_output=True, text=True, env=env,
-                       timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
+    run_script(os.path.join(EX, "indentation", "analyse.py"), ["out", "--R", "6"], tmp_path)
     sm = json.loads((tmp_path / "out" / "summary.json").read_text())
     op = sm["oliver_pharr"]
     assert op["hardness_GPa"] > 0 and op["reduced_modulus_GPa"] > 0

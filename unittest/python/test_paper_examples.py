@@ -7,7 +7,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import clean_mpi_env, read_dump
+from conftest import clean_mpi_env, read_dump, run_example
 
 ROOT = os.environ["AMORPH_ROOT"]
 PAPER = os.path.join(ROOT, "examples", "paper")
@@ -29,15 +29,8 @@ TINY = {
 
 
 def lmp(inp, out, tmp_path, **variables):
-    cmd = [os.environ["AMORPH_LMP"], "-in", os.path.join(PAPER, inp), "-nocite",
-           "-log", str(tmp_path / f"log.{inp}"), "-var", "out", str(out)]
-    for k, v in variables.items():
-        cmd += ["-var", k, str(v)]
-    env = clean_mpi_env()
-    env["LAMMPS_PLUGIN_PATH"] = os.path.dirname(os.environ["AMORPH_PLUGIN"])
-    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, f"{inp} failed:\n{r.stdout[-4000:]}\n{r.stderr[-3000:]}"
-    return r.stdout
+    return run_example(os.path.join(PAPER, inp), tmp_path, f"log.{inp}", timeout=300, out=out,
+                       **variables)
 
 
 def test_readme_lists_every_input():
