@@ -5,6 +5,8 @@
 #   ROOT              the AMORPH checkout
 #   LMP               the command array: lmp -nocite, under mpirun with AMORPH_NP > 1 ranks
 #   amorph_out ARGS   prints the value of "-var out X" among ARGS (or its default, $1)
+#   amorph_small_glass  writes glass.data here (once): the 1,458-atom glass of the events,
+#                     indentation and cycling examples, from acoustic/in.glass
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if ! command -v lmp >/dev/null || [ -z "${LAMMPS_PLUGIN_PATH:-}" ]; then
   eval "$(bash "$ROOT/scripts/setup.sh" env sid)"
@@ -23,4 +25,9 @@ amorph_out() {
     if [ "${args[$i]}" = "-var" ] && [ "${args[$((i + 1))]:-}" = "out" ]; then out="${args[$((i + 2))]}"; fi
   done
   echo "$out"
+}
+
+amorph_small_glass() {
+  [ -f glass.data ] || "${LMP[@]}" -in "$ROOT/examples/acoustic/in.glass" -var scale 0.3 \
+      -var tscale 0.005 -var out glass.data -log log.glass
 }

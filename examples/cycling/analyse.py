@@ -15,14 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from amorph import read_dump_frames
 from amorph.indentation import hardness_fwhm
-
-
-def read_dump(path: Path):
-    lines = path.read_text().splitlines()
-    start = max(i for i, l in enumerate(lines) if l.startswith("ITEM: ATOMS"))
-    cols = lines[start].split()[2:]
-    return cols, np.array([[float(v) for v in l.split()] for l in lines[start + 1:]])
 
 
 def main() -> None:
@@ -35,7 +29,7 @@ def main() -> None:
     print(f"{'run':8s} {'log10 D2min: mean':>18s} {'FWHM':>7s} {'D2>1':>6s} {'pe sd/type (eV)':>16s} "
           f"{'FWHM':>7s}")
     for k, f in enumerate(a.folders):
-        cols, d = read_dump(f / "probe.dump")
+        _, _, cols, d = read_dump_frames(f / "probe.dump")[-1]
         d2 = np.maximum(d[:, cols.index("c_na[1]")], 1e-12)
         pe = d[:, cols.index("c_pe")]
         typ = d[:, cols.index("type")].astype(int)

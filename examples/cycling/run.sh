@@ -16,8 +16,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../common.sh"
 cd "$HERE"
-[ -f glass.data ] || "${LMP[@]}" -in ../acoustic/in.glass -var scale 0.3 -var tscale 0.005 \
-    -var out glass.data -log log.glass
+amorph_small_glass
 "${LMP[@]}" -in in.cycling -var ncycles 0 -var out out/ac -log log.ac
 "${LMP[@]}" -in in.cycling -var thold 2 -var out out/h2 -log log.h2
 "${LMP[@]}" -in in.cycling -var thold 20 -var out out/h20 -log log.h20

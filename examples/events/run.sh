@@ -14,8 +14,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../common.sh"
 cd "$HERE"
 TS="${AMORPH_EVENTS_TSCALE:-1}"
-[ -f glass.data ] || "${LMP[@]}" -in ../acoustic/in.glass -var scale 0.3 -var tscale 0.005 \
-    -var out glass.data -log log.glass
+amorph_small_glass
 "${LMP[@]}" -in in.trapezoid -var tscale "$TS" -var out out -log log.trapezoid
 "${LMP[@]}" -in in.trapezoid -var tscale "$TS" -var peak 0 -var out out/rest -log log.rest
 /usr/bin/python3 analyse.py out --tramp "$(awk "BEGIN{print 10*$TS}")" \

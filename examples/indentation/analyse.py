@@ -12,16 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from amorph import indentation as ind
+from amorph import indentation as ind, read_dump_frames
 
 EV_PER_A3_TO_GPA = 160.21766
-
-
-def read_dump(path: Path):
-    lines = path.read_text().splitlines()
-    start = max(i for i, l in enumerate(lines) if l.startswith("ITEM: ATOMS"))
-    cols = lines[start].split()[2:]
-    return cols, np.array([[float(v) for v in l.split()] for l in lines[start + 1:]])
 
 
 def main() -> None:
@@ -65,7 +58,7 @@ def main() -> None:
                       f"R^2 = {c.r2:.3f}")
         except RuntimeError as e:
             print(f"  creep fit did not converge: {e}")
-    cols, atoms = read_dump(a.out / "hold.dump")
+    _, _, cols, atoms = read_dump_frames(a.out / "hold.dump")[-1]
     x, y, z = (atoms[:, cols.index(k)] for k in "xyz")
     d2 = atoms[:, cols.index("c_na[1]")]
     xc, yc = 0.5 * (x.min() + x.max()), 0.5 * (y.min() + y.max())

@@ -14,7 +14,6 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../common.sh"
 cd "$HERE"
-[ -f glass.data ] || "${LMP[@]}" -in ../acoustic/in.glass -var scale 0.3 -var tscale 0.005 \
-    -var out glass.data -log log.glass
+amorph_small_glass
 "${LMP[@]}" -in in.indent -var out out -log log.indent
 /usr/bin/python3 analyse.py out | tee out/results.txt
