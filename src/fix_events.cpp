@@ -399,8 +399,9 @@ void FixEvents::end_of_step()
 
 void FixEvents::connect()
 {
+  // cid holds the ids of the local atoms, sized to nmax by end_of_step(); within a run
+  // current_ghosts() is a forward communication of x, which leaves nmax as it is
   AMORPH::current_ghosts(lmp);
-  if ((int) cid.size() < atom->nmax) cid.resize(atom->nmax);
   comm->forward_comm(this);
   const int nlocal = atom->nlocal, nall = nlocal + atom->nghost;
   std::vector<int> act;

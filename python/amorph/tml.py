@@ -393,7 +393,7 @@ def _check_model_values(source: str, lags, mean, std, labels, X) -> None:
             raise ValueError(f"{source}: standard deviation of {_feature_name(j, lags)} must be "
                              f"finite and > 0 (got {_fmt_double(std[j])})")
     bad_label = ~np.isfinite(labels)
-    bad_row = ~np.all(np.isfinite(X), axis=1) if X.size else np.zeros(len(labels), bool)
+    bad_row = ~np.all(np.isfinite(X), axis=1)
     if bad_label.any() or bad_row.any():
         i = int(np.flatnonzero(bad_label | bad_row)[0])
         what = "label" if bad_label[i] else f"feature {int(np.flatnonzero(~np.isfinite(X[i]))[0]) + 1}"
