@@ -12,6 +12,13 @@ get_filename_component(AMORPH_SOURCE_DIR "${AMORPH_SOURCE_DIR}" ABSOLUTE)
 file(GLOB AMORPH_KERNEL_SOURCES CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/kernels/*.cpp")
 file(GLOB AMORPH_STYLE_SOURCES CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/compute_*.cpp" "${AMORPH_SOURCE_DIR}/fix_*.cpp")
 file(GLOB AMORPH_STYLE_HEADERS CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/compute_*.h" "${AMORPH_SOURCE_DIR}/fix_*.h")
+if(AMORPH_KOKKOS)
+  # the /kk variants (registered like the plain styles, from their style macros)
+  file(GLOB _kk_sources CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/KOKKOS/compute_*.cpp" "${AMORPH_SOURCE_DIR}/KOKKOS/fix_*.cpp")
+  file(GLOB _kk_headers CONFIGURE_DEPENDS "${AMORPH_SOURCE_DIR}/KOKKOS/compute_*.h" "${AMORPH_SOURCE_DIR}/KOKKOS/fix_*.h")
+  list(APPEND AMORPH_STYLE_SOURCES ${_kk_sources})
+  list(APPEND AMORPH_STYLE_HEADERS ${_kk_headers})
+endif()
 
 # developers: build only some styles, e.g. -DAMORPH_STYLE_FILTER="boop|acoustic" (a regex on
 # the file names of src/compute_*/fix_* and unittest/lammps/test_*); default: all styles

@@ -4,11 +4,14 @@
 # One entry point for a fresh Debian machine (run as root, or with sudo available):
 #
 #   bash scripts/setup.sh demo     # install deps, get+build LAMMPS, build AMORPH, run examples/quickstart
-#   bash scripts/setup.sh test     # same set-up, then the whole test suite (both LAMMPS versions)
+#   bash scripts/setup.sh test     # same set-up, then the whole test suite (three LAMMPS versions)
 #
 # Further sub-commands (used by the two above, handy on their own):
 #   deps                   install the Debian packages AMORPH needs
-#   lammps  <suite>        fetch LAMMPS source of Debian <suite> (sid|trixie) and build it (cached)
+#   lammps  <suite>        fetch LAMMPS source of Debian <suite> (sid|trixie|bookworm) and build
+#                          it (cached); bookworm's (29 Sep 2021) with KOKKOS, against Kokkos 3.4.01
+#   kokkos                 build Kokkos 3.4.01 (OpenMP + Serial) from Debian 12's trilinos source
+#                          (cached); prints its install prefix
 #   plugin  <suite>        build amorphplugin.so + tests against that LAMMPS into build/<suite>
 #   builtin <suite>        build LAMMPS with the AMORPH styles compiled in (cached build dir)
 #   env     <suite>        print the shell exports that make `lmp`, `import lammps` and the plugin work
@@ -21,7 +24,7 @@
 # (default ~/.cache/amorph), keyed by LAMMPS version and build options, so reruns are fast
 # and need no network.  The LAMMPS source comes from the Debian mirror configured for apt;
 # without one, set AMORPH_LAMMPS_TARBALL to downloaded lammps_<version>.orig.tar.* files
-# (':'-separated; trixie takes the 20250204 one, sid the newest).
+# (':'-separated; trixie takes the 20250204 one, bookworm the 20220106 one, sid the newest).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,11 +39,20 @@ die() { printf '\n*** [amorph setup] ERROR: %s\n' "$*" >&2; exit 1; }
 # LAMMPS options of the host builds (the key of the build cache includes them).
 # sid (newest): everything the styles, examples, benchmarks and tests use.
 # trixie (compatibility, 4 Feb 2025): what build + load + smoke tests need.
+# bookworm (oldest, 29 Sep 2021 Update 2 of Debian 12): the same plus KOKKOS (OpenMP and Serial,
+# against the Kokkos 3.4.01 that its CMake requires), for the /kk styles.
 lammps_options() {
-  LAMMPS_OPTIONS=(-DBUILD_SHARED_LIBS=ON -DBUILD_MPI=ON -DBUILD_OMP=OFF -DLAMMPS_SIZES=smallbig
+  local omp=OFF
+  [ "$1" = bookworm ] && omp=ON
+  LAMMPS_OPTIONS=(-DBUILD_SHARED_LIBS=ON -DBUILD_MPI=ON -DBUILD_OMP=$omp -DLAMMPS_SIZES=smallbig
                   -DPKG_PLUGIN=ON -DPKG_MANYBODY=ON)
   if [ "$1" = sid ]; then
     LAMMPS_OPTIONS+=(-DPKG_EXTRA-COMPUTE=ON -DPKG_EXTRA-FIX=ON -DPKG_PYTHON=ON -DPKG_VORONOI=ON -DDOWNLOAD_VORO=OFF)
+  fi
+  if [ "$1" = bookworm ]; then
+    # errors as C++ exceptions (the default of newer LAMMPS): the Python module raises them
+    LAMMPS_OPTIONS+=(-DLAMMPS_EXCEPTIONS=ON
+                     -DPKG_KOKKOS=ON -DEXTERNAL_KOKKOS=ON -DKokkos_DIR="$KOKKOS_PREFIX/lib/cmake/Kokkos")
   fi
   LAMMPS_OPTIONS+=(-DPython_EXECUTABLE=$PY -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 }
@@ -150,7 +162,7 @@ apt_mirrors() {
   done | awk '!seen[$1]++'
 }
 
-# the deb-src lines of the private apt configuration: sid and trixie from the first Debian
+# the deb-src lines of the private apt configuration: sid, trixie and bookworm from the first Debian
 # mirror of the given source files (default the system's); fails when there is none.  A
 # mirror that apt's own index (/var/lib/apt/lists) shows to be Debian's ("Origin: Debian"),
 # or that is signed with Debian's keyring, comes before others (e.g. a third-party archive
@@ -175,6 +187,7 @@ apt_src_lines() {
   [ -f "$key" ] && opt="[signed-by=$key] "
   echo "deb-src ${opt}$best sid main"
   echo "deb-src ${opt}$best trixie main"
+  echo "deb-src ${opt}$best bookworm main"
 }
 
 # what to do when there is no mirror (and, for suite $1 unless it is "-", no cached source);
@@ -192,11 +205,13 @@ Either
       Suites: <your Debian release>
       Components: main
       Signed-By: $APT_DEFAULT_KEYRING
-    (setup.sh reads the source packages of sid and trixie from that mirror), or
+    (setup.sh reads the source packages of sid, trixie and bookworm from that mirror), or
   - download the LAMMPS Debian source tarball yourself (lammps_<version>.orig.tar.xz or
-    .gz, from the source package lammps of Debian ${suite/-/sid or trixie}) and set
+    .gz, from the source package lammps of Debian ${suite/-/sid, trixie or bookworm}) and set
       AMORPH_LAMMPS_TARBALL=/path/to/lammps_<version>.orig.tar.xz
-    (several separated by ':' for both suites: trixie takes the 20250204 one, sid the newest)
+    (several separated by ':' for all suites: trixie takes the 20250204 one, bookworm the
+    20220106 one, sid the newest; bookworm's KOKKOS build also needs Debian 12's
+    trilinos_13.2.0.orig.tar.gz, given in AMORPH_TRILINOS_TARBALL)
 EOF
 }
 
@@ -206,13 +221,17 @@ apt_private() {
   local d="$CACHE/apt" lines
   lines=$(apt_src_lines) || return 1
   mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
-  printf '%s\n' "$lines" > "$d/sources.list"
+  # new source lines (e.g. a suite added): the index is read again
+  if [ "$(cat "$d/sources.list" 2>/dev/null)" != "$lines" ]; then
+    printf '%s\n' "$lines" > "$d/sources.list"
+    find "$d/lists" -maxdepth 1 -type f -name '*Sources*' -delete
+  fi
   APTO=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" -o APT::Sandbox::User=root)
 }
 
 # AMORPH_LAMMPS_TARBALL (paths separated by ':'): the tarball for a suite (trixie: the
-# 20250204 one; sid: the newest), printed as "VERSION PATH"
+# 20250204 one; bookworm: the 20220106 one; sid: the newest), printed as "VERSION PATH"
 tarball_for_suite() {
   local suite="$1" t b v list=() paths=()
   IFS=: read -ra paths <<< "$AMORPH_LAMMPS_TARBALL"
@@ -225,18 +244,19 @@ tarball_for_suite() {
     v="${BASH_REMATCH[1]}"
     case "$suite" in
       trixie) [[ "$v" == 20250204* ]] || continue ;;
+      bookworm) [[ "$v" == 20220106* ]] || continue ;;
     esac
     list+=("$v $(readlink -f "$t")")
   done
   [ ${#list[@]} -gt 0 ] || die "AMORPH_LAMMPS_TARBALL='$AMORPH_LAMMPS_TARBALL' has no tarball for Debian $suite" \
-    "(trixie needs lammps_20250204*.orig.tar.*)"
+    "(trixie needs lammps_20250204*.orig.tar.*, bookworm lammps_20220106*.orig.tar.*)"
   printf '%s\n' "${list[@]}" | sort -V | tail -1
 }
 
 # prints the directory of the extracted LAMMPS source for a suite
 lammps_source() {
   local suite="$1" ver="" srcroot tarball="" have_apt=0
-  case "$suite" in sid|trixie) ;; *) die "unknown suite '$suite' (use sid or trixie)" ;; esac
+  case "$suite" in sid|trixie|bookworm) ;; *) die "unknown suite '$suite' (use sid, trixie or bookworm)" ;; esac
   if [ -n "${AMORPH_LAMMPS_TARBALL:-}" ]; then
     # a tarball downloaded by hand: no apt at all
     read -r ver tarball < <(tarball_for_suite "$suite")
@@ -252,6 +272,7 @@ lammps_source() {
       case "$suite" in
         sid)    ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1) ;;
         trixie) ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | grep '^20250204' | sort -V | tail -1) ;;
+        bookworm) ver=$(apt-cache "${APTO[@]}" showsrc lammps 2>/dev/null | awk '/^Version:/{print $2}' | grep '^20220106' | sort -V | tail -1) ;;
       esac
     fi
     if [ -z "$ver" ]; then
@@ -295,6 +316,52 @@ cmd_sources() {
   apt_src_lines "$@" || die "$(no_source_help - "$@")"
 }
 
+# Kokkos 3.4.01 (the version LAMMPS 29 Sep 2021 requires) from Debian 12's trilinos source
+# package (packages/kokkos), built standalone with the OpenMP and Serial backends as shared
+# libraries, C++17; cached by version, options and compiler.  Sets KOKKOS_PREFIX.
+KOKKOS_VERSION=3.4.01
+KOKKOS_PREFIX=""
+cmd_kokkos() {
+  local src="$CACHE/src/kokkos-$KOKKOS_VERSION" tarball="${AMORPH_TRILINOS_TARBALL:-}" ver opts key bdir
+  if [ ! -f "$src/.extracted" ]; then
+    if [ -z "$tarball" ]; then
+      tarball=$(ls "$CACHE"/tarballs/trilinos_13.2.0.orig.tar.* 2>/dev/null | head -1 || true)
+    fi
+    if [ -z "$tarball" ]; then
+      apt_private || die "$(no_source_help bookworm)"
+      [ -n "$(find "$CACHE/apt/lists" -name '*Sources*' 2>/dev/null | head -1)" ] || apt-get "${APTO[@]}" update -q >&2 || true
+      ver=$(apt-cache "${APTO[@]}" showsrc trilinos 2>/dev/null | awk '/^Version:/{print $2}' | grep '^13\.2\.0' | sort -V | tail -1)
+      [ -n "$ver" ] || die "no trilinos 13.2.0 source package (Debian 12) found; set AMORPH_TRILINOS_TARBALL" \
+        "to a downloaded trilinos_13.2.0.orig.tar.gz"
+      log "downloading Debian 12's trilinos $ver source (for its Kokkos $KOKKOS_VERSION)" >&2
+      mkdir -p "$CACHE/tarballs"
+      (cd "$CACHE/tarballs" && apt-get "${APTO[@]}" source --download-only -q "trilinos=$ver" >&2) || true
+      tarball=$(ls "$CACHE"/tarballs/trilinos_13.2.0.orig.tar.* 2>/dev/null | head -1 || true)
+      [ -n "$tarball" ] || die "download of trilinos=$ver failed (or set AMORPH_TRILINOS_TARBALL)"
+    fi
+    [ -f "$tarball" ] || die "AMORPH_TRILINOS_TARBALL: no such file '$tarball'"
+    log "extracting packages/kokkos of $tarball" >&2
+    rm -rf "$src" "$src.tmp"; mkdir -p "$src.tmp"
+    tar -xf "$tarball" -C "$src.tmp" --wildcards '*/packages/kokkos/*'
+    mv "$src.tmp"/*/packages/kokkos "$src"; rm -rf "$src.tmp"
+    grep -q "set(Kokkos_VERSION_MINOR 4)" "$src/CMakeLists.txt" || die "$tarball does not hold Kokkos $KOKKOS_VERSION"
+    touch "$src/.extracted"
+  fi
+  opts=(-DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_SERIAL=ON -DBUILD_SHARED_LIBS=ON -DCMAKE_CXX_STANDARD=17
+        -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  key=$(printf '%s\n' "${opts[@]}" "$(c++ --version | head -1)" | md5sum | cut -c1-10)
+  bdir="$CACHE/build/kokkos-$KOKKOS_VERSION-$key"
+  if [ ! -f "$bdir/.built" ]; then
+    log "building Kokkos $KOKKOS_VERSION in $bdir" >&2
+    mkdir -p "$CACHE/build"
+    { cmake -S "$src" -B "$bdir" "${opts[@]}" -DCMAKE_INSTALL_PREFIX="$bdir/install" \
+        && cmake --build "$bdir" -j "$JOBS" && cmake --install "$bdir"; } > "$bdir.log" 2>&1 \
+      || { tail -40 "$bdir.log" >&2; die "Kokkos build failed (log: $bdir.log)"; }
+    touch "$bdir/.built"
+  fi
+  KOKKOS_PREFIX="$bdir/install"
+}
+
 opts_key() { printf '%s\n' "${LAMMPS_OPTIONS[@]}" "$(c++ --version | head -1)" "$(mpicxx --showme:version 2>/dev/null || true)" | md5sum | cut -c1-10; }
 
 export CCACHE_DIR="$CACHE/ccache" CCACHE_BASEDIR="$CACHE" CCACHE_MAXSIZE=5G CCACHE_NOHASHDIR=true
@@ -315,6 +382,7 @@ build_lammps() {
 cmd_lammps() {
   local suite="${1:-sid}" src ver bdir
   src=$(lammps_source "$suite"); ver=$(cat "$CACHE/lammps-$suite.version")
+  [ "$suite" = bookworm ] && cmd_kokkos
   lammps_options "$suite"
   bdir="$CACHE/build/lammps-$ver-$(opts_key)"
   if [ ! -f "$bdir/.built" ]; then
@@ -407,11 +475,15 @@ cmd_test() {
   cmd_plugin sid
   cmd_lammps trixie
   cmd_plugin trixie
+  cmd_lammps bookworm
+  cmd_plugin bookworm
   local rc=0
   log "tests against LAMMPS $(cat "$CACHE/lammps-sid.version") (newest): full suite"
   ctest --test-dir "$HERE/build/sid" --output-on-failure || rc=1
   log "tests against LAMMPS $(cat "$CACHE/lammps-trixie.version") (oldest supported): full suite"
   ctest --test-dir "$HERE/build/trixie" --output-on-failure || rc=1
+  log "tests against LAMMPS $(cat "$CACHE/lammps-bookworm.version") (29 Sep 2021, with KOKKOS): full suite"
+  ctest --test-dir "$HERE/build/bookworm" --output-on-failure || rc=1
   return $rc
 }
 
@@ -431,6 +503,7 @@ case "${1:-}" in
   builtin) cmd_builtin "${2:-sid}" ;;
   env)     cmd_env "${2:-sid}" ;;
   peers)   peers_venv >&2; echo "$PEERS_PYTHON" ;;
+  kokkos)  cmd_kokkos; echo "$KOKKOS_PREFIX" ;;
   test)    cmd_test ;;
   demo)    cmd_demo ;;
   sources) shift; cmd_sources "$@" ;;

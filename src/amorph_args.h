@@ -67,7 +67,7 @@ class StyleArgs {
     if (v != "yes" && v != "no" && v != "on" && v != "off" && v != "true" && v != "false" &&
         v != "1" && v != "0")
       lmp_->error->all(FLERR, "{}: {} expects yes or no, got '{}'", style_, kw, s ? s : "");
-    return LAMMPS_NS::utils::logical(FLERR, s, false, lmp_) != 0;
+    return v == "yes" || v == "on" || v == "true" || v == "1";
   }
 
   const std::string &style() const { return style_; }

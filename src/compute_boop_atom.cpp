@@ -67,7 +67,7 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
   const std::string style = "Compute boop/atom";
   const AMORPH::StyleArgs args(lmp, style);
   auto yesno = [&](int iarg, const char *kw) {
-    if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " " + kw, error);
+    if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " " + kw, error);
     return args.logical(kw, arg[iarg + 1]) ? 1 : 0;
   };
 
@@ -76,10 +76,10 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
   while (iarg < narg) {
     const std::string kw = arg[iarg];
     if (kw == "degrees") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " degrees", error);
+      if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " degrees", error);
       int n = args.integer("degrees", arg[iarg + 1]);
       if (n <= 0) error->all(FLERR, "{}: number of degrees must be > 0, got {}", style, n);
-      if (iarg + 2 + n > narg) utils::missing_cmd_args(FLERR, style + " degrees", error);
+      if (iarg + 2 + n > narg) AMORPH_NS::missing_cmd_args(FLERR, style + " degrees", error);
       degrees.clear();
       for (int k = 0; k < n; ++k) {
         int l = args.integer("degrees", arg[iarg + 2 + k]);
@@ -91,12 +91,12 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       }
       iarg += 2 + n;
     } else if (kw == "cutoff") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " cutoff", error);
+      if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " cutoff", error);
       cutoff = args.number("cutoff", arg[iarg + 1]);
       if (cutoff <= 0.0) error->all(FLERR, "{}: cutoff must be > 0, got {}", style, cutoff);
       iarg += 2;
     } else if (kw == "nnn") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " nnn", error);
+      if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " nnn", error);
       if (strcmp(arg[iarg + 1], "NULL") == 0) {
         mode = NEIGH_CUTOFF;
       } else {
@@ -113,7 +113,7 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       }
       iarg += 2;
     } else if (kw == "voronoi") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " voronoi", error);
+      if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " voronoi", error);
       const std::string v = arg[iarg + 1];
       if (v == "area" || args.logical("voronoi", v.c_str())) {
 #ifndef AMORPH_HAVE_VORO
@@ -143,12 +143,12 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
       wbarflag = yesno(iarg, "wbar");
       iarg += 2;
     } else if (kw == "bonds") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, style + " bonds", error);
+      if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " bonds", error);
       if (strcmp(arg[iarg + 1], "no") == 0) {
         bondflag = 0;
         iarg += 2;
       } else {
-        if (iarg + 2 >= narg) utils::missing_cmd_args(FLERR, style + " bonds", error);
+        if (iarg + 2 >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " bonds", error);
         bondflag = 1;
         bond_l = args.integer("bonds", arg[iarg + 1]);
         bond_threshold = args.number("bonds", arg[iarg + 2]);
@@ -385,7 +385,7 @@ void ComputeBoopAtom::compute_peratom()
   if (!second) return;
 
   // pass 2: q_lm of ghost atoms, then averaged outputs and bond crystallinity
-  comm->forward_comm(this);
+  AMORPH_NS::forward_comm(comm, this);
 
   bar.resize(2 * nhalf);
   for (int i = 0; i < nlocal; ++i) {

@@ -52,7 +52,6 @@
 #include "domain.h"
 #include "error.h"
 #include "fix.h"
-#include "fix_store_atom.h"
 #include "force.h"
 #include "group.h"
 #include "input.h"
@@ -69,6 +68,12 @@
 #include <limits>
 
 using namespace LAMMPS_NS;
+
+// the per-atom array of the internal fix STORE/ATOM
+static double **store_array(Fix *store)
+{
+  return static_cast<AMORPH_NS::FixStoreAtom *>(store)->astore;
+}
 namespace NA = AMORPH::nonaffine;
 
 static const char REF_STYLE[] = "NONAFFINE/ATOM/REF";
@@ -114,7 +119,7 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
                STYLE);
 
   const AMORPH::StyleArgs args(lmp, STYLE);
-  if (narg < 5) utils::missing_cmd_args(FLERR, "compute nonaffine/atom", error);
+  if (narg < 5) AMORPH_NS::missing_cmd_args(FLERR, "compute nonaffine/atom", error);
   if (strcmp(arg[3], "cutoff") != 0)
     error->all(FLERR, "{}: expected 'cutoff rc' after the style name, got '{}'", STYLE, arg[3]);
   cutoff = args.number("cutoff", arg[4]);
@@ -122,21 +127,22 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
   cutsq = cutoff * cutoff;
 
   auto yesno = [&](int iarg, const char *kw) {
-    if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, std::string(STYLE) + " " + kw, error);
+    if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, std::string(STYLE) + " " + kw, error);
     return args.logical(kw, arg[iarg + 1]) ? 1 : 0;
   };
   int iarg = 5;
   while (iarg < narg) {
     const std::string kw = arg[iarg];
     if (kw == "reset") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, std::string(STYLE) + " reset", error);
+      if (iarg + 1 >= narg)
+        AMORPH_NS::missing_cmd_args(FLERR, std::string(STYLE) + " reset", error);
       const std::string v = arg[iarg + 1];
       if (v == "no") {
         reset_mode = RESET_NONE;
         iarg += 2;
       } else if (v == "every") {
         if (iarg + 2 >= narg)
-          utils::missing_cmd_args(FLERR, std::string(STYLE) + " reset every", error);
+          AMORPH_NS::missing_cmd_args(FLERR, std::string(STYLE) + " reset every", error);
         reset_every = args.big("reset every", arg[iarg + 2]);
         if (reset_every <= 0)
           error->all(FLERR, "{}: reset every N needs N > 0, got {}", STYLE, arg[iarg + 2]);
@@ -150,7 +156,7 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
         error->all(FLERR, "{}: reset must be 'no', 'every N' or 'v_name', got '{}'", STYLE, v);
       }
     } else if (kw == "lost") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, std::string(STYLE) + " lost", error);
+      if (iarg + 1 >= narg) AMORPH_NS::missing_cmd_args(FLERR, std::string(STYLE) + " lost", error);
       const std::string v = arg[iarg + 1];
       if (v == "error")
         lost_mode = LOST_ERROR;
@@ -194,7 +200,8 @@ ComputeNonaffineAtom::ComputeNonaffineAtom(LAMMPS *lmp, int narg, char **arg) :
   // and the helper fix NONAFFINE/ATOM/REF (global state + reset schedule)
   id_store = std::string(id) + "_NONAFFINE_STORE";
   id_ref = std::string(id) + "_NONAFFINE_REF";
-  store = dynamic_cast<FixStoreAtom *>(modify->add_fix(id_store + " all STORE/ATOM 4 0 0 1"));
+  store = dynamic_cast<AMORPH_NS::FixStoreAtom *>(
+      modify->add_fix(id_store + " all " + AMORPH_NS::store_atom_args(4)));
   Fix *f = modify->add_fix(fmt::format("{} all {} {}", id_ref, REF_STYLE, id));
   ref = dynamic_cast<FixNonaffineAtomRef *>(f);
   if (!store || !ref) error->all(FLERR, "{}: could not create its internal fixes", STYLE);
@@ -220,8 +227,8 @@ ComputeNonaffineAtom::~ComputeNonaffineAtom()
 {
   // the fixes may already be gone when LAMMPS is being destroyed
   if (modify->nfix) {
-    if (modify->get_fix_by_id(id_ref)) modify->delete_fix(id_ref);
-    if (modify->get_fix_by_id(id_store)) modify->delete_fix(id_store);
+    if (AMORPH_NS::fix_by_id(modify, id_ref)) modify->delete_fix(id_ref);
+    if (AMORPH_NS::fix_by_id(modify, id_store)) modify->delete_fix(id_store);
   }
   memory->destroy(out);
   memory->destroy(xr);
@@ -231,8 +238,8 @@ ComputeNonaffineAtom::~ComputeNonaffineAtom()
 
 void ComputeNonaffineAtom::find_fixes()
 {
-  store = dynamic_cast<FixStoreAtom *>(modify->get_fix_by_id(id_store));
-  ref = dynamic_cast<FixNonaffineAtomRef *>(modify->get_fix_by_id(id_ref));
+  store = dynamic_cast<AMORPH_NS::FixStoreAtom *>(AMORPH_NS::fix_by_id(modify, id_store));
+  ref = dynamic_cast<FixNonaffineAtomRef *>(AMORPH_NS::fix_by_id(modify, id_ref));
   if (!store || !ref)
     error->all(FLERR, "{} {}: its internal fixes {} / {} were deleted", STYLE, id, id_store,
                id_ref);
@@ -259,7 +266,7 @@ void ComputeNonaffineAtom::init()
 
 void ComputeNonaffineAtom::capture_reference()
 {
-  double **x0 = store->astore;
+  double **x0 = store_array(store);
   double **x = atom->x;
   imageint *image = atom->image;
   const int nlocal = atom->nlocal;
@@ -276,7 +283,7 @@ void ComputeNonaffineAtom::set_arrays(int i)
 {
   // atoms created after the reference: reference = creation position, counted later
   if (!store) return;
-  double **x0 = store->astore;
+  double **x0 = store_array(store);
   domain->unmap(atom->x[i], atom->image[i], x0[i]);
   x0[i][3] = -1.0;
 }
@@ -340,7 +347,7 @@ void ComputeNonaffineAtom::rebuild_bonds()
 
 void ComputeNonaffineAtom::reference_positions()
 {
-  double **x0 = store->astore;
+  double **x0 = store_array(store);
   imageint *image = atom->image;
   const double *h0 = ref->h0;
   const int nlocal = atom->nlocal;
@@ -353,7 +360,7 @@ void ComputeNonaffineAtom::reference_positions()
     xr[i][1] = x0[i][1] + s[1];
     xr[i][2] = x0[i][2] + s[2];
   }
-  comm->forward_comm(this);
+  AMORPH_NS::forward_comm(comm, this);
   cells.build(xr, nlocal + atom->nghost, cutoff);
 }
 
@@ -392,7 +399,7 @@ void ComputeNonaffineAtom::unpack_forward_comm(int n, int first, double *buf)
 
 void ComputeNonaffineAtom::resolve_pending_counts()
 {
-  double **x0 = store->astore;
+  double **x0 = store_array(store);
   const int nlocal = atom->nlocal;
   const int *mask = atom->mask;
   bigint npend = 0, all = 0;
@@ -536,7 +543,7 @@ void ComputeNonaffineAtom::end_of_step_hook()
 int ComputeNonaffineAtom::modify_param(int narg, char **arg)
 {
   if (strcmp(arg[0], "reference") == 0) {
-    if (narg < 2) utils::missing_cmd_args(FLERR, "compute_modify reference", error);
+    if (narg < 2) AMORPH_NS::missing_cmd_args(FLERR, "compute_modify reference", error);
     if (strcmp(arg[1], "now") != 0)
       error->all(FLERR, "{}: compute_modify reference takes 'now', got '{}'", STYLE, arg[1]);
     find_fixes();
@@ -606,7 +613,7 @@ void ComputeNonaffineAtom::compute_peratom()
   sync_frame();
   if (!bonds_current()) rebuild_bonds();
 
-  double **x0 = store->astore;
+  double **x0 = store_array(store);
   double **x = atom->x;
   const int ncol = size_peratom_cols;
   if (atom->nlocal > 0) memset(&out[0][0], 0, sizeof(double) * atom->nlocal * ncol);

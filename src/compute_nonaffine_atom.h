@@ -40,7 +40,9 @@ class ComputeNonaffineAtom : public Compute {
   int pack_forward_comm(int, int *, double *, int, int *) override;
   void unpack_forward_comm(int, int, double *) override;
   void set_arrays(int) override;
-  int modify_param(int, char **) override;
+  // compute_modify reference now; not `override`: Compute::modify_param() does not exist in
+  // LAMMPS 29 Sep 2021 (there compute_modify knows only its own keywords)
+  int modify_param(int, char **);
   double memory_usage() override;
 
   // called by the internal helper fix (FixNonaffineAtomRef)
@@ -64,9 +66,10 @@ class ComputeNonaffineAtom : public Compute {
   int col_F, col_strain;    // column offsets (-1 if absent)
 
   std::string id_store, id_ref;
-  class FixStoreAtom *store;    // per atom: unwrapped reference x, y, z; reference neighbour count
-  FixNonaffineAtomRef *ref;     // reference box, flip tracking, reset schedule, restart
-  bigint frozen_step;           // values of this step were taken before a reset
+  class Fix
+      *store;    // fix STORE/ATOM; per atom: unwrapped reference x, y, z; reference neighbour count
+  FixNonaffineAtomRef *ref;    // reference box, flip tracking, reset schedule, restart
+  bigint frozen_step;          // values of this step were taken before a reset
 
   int nmax;
   double **out;    // per-atom output

@@ -24,7 +24,6 @@
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
-#include "label_map.h"
 #include "memory.h"
 #include "neighbor.h"
 #include "update.h"
@@ -56,7 +55,7 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
   if (lmp->citeme) lmp->citeme->add(cite_pdf);
   const AMORPH::StyleArgs args(lmp, STYLE);
 
-  if (narg < 7) utils::missing_cmd_args(FLERR, STYLE + " (Nbin rc axis x|y|z)", error);
+  if (narg < 7) AMORPH_NS::missing_cmd_args(FLERR, STYLE + " (Nbin rc axis x|y|z)", error);
   nbin = args.integer("Nbin", arg[3]);
   if (nbin <= 0) error->all(FLERR, "{}: Nbin must be > 0, got {}", STYLE, nbin);
   rc = args.number("rc", arg[4]);
@@ -94,12 +93,11 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
                    ntypes);
       lo = hi = t;
     } else {
-      const bool label =
-          atom->labelmapflag && AMORPH_NS::find_type_label(atom->lmap, s, Atom::ATOM) >= 0;
+      const bool label = AMORPH_NS::is_type_label(atom, s);
       if (!label && !strchr(s, '*'))
         error->all(FLERR, "{}: '{}' is neither an atom type (in type pair {}) nor a keyword", STYLE,
                    s, k + 1);
-      utils::bounds_typelabel(FLERR, s, 1, ntypes, lo, hi, lmp, Atom::ATOM);
+      AMORPH_NS::type_bounds(FLERR, s, ntypes, lo, hi, lmp);
       if (lo < 1 || hi > ntypes || lo > hi)
         error->all(FLERR, "{}: bad type '{}' in type pair {}", STYLE, s, k + 1);
     }
@@ -139,7 +137,7 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
       if (!(sum > 0.0)) error->all(FLERR, "{}: at least one weight must be > 0", STYLE);
       iarg += 1 + ntypes;
     } else if (kw == "affine") {
-      if (iarg + 2 >= narg) utils::missing_cmd_args(FLERR, STYLE + " affine (eps nu)", error);
+      if (iarg + 2 >= narg) AMORPH_NS::missing_cmd_args(FLERR, STYLE + " affine (eps nu)", error);
       aff_eps = args.number("affine eps", arg[iarg + 1]);
       aff_nu = args.number("affine nu", arg[iarg + 2]);
       if (!(aff_eps > 0.0 && aff_eps < 0.5))
@@ -149,7 +147,8 @@ ComputePdfAniso::ComputePdfAniso(LAMMPS *lmp, int narg, char **arg) :
       affine = 1;
       iarg += 3;
     } else if (kw == "bins") {
-      if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, STYLE + " bins (hard|spline)", error);
+      if (iarg + 1 >= narg)
+        AMORPH_NS::missing_cmd_args(FLERR, STYLE + " bins (hard|spline)", error);
       if (strcmp(arg[iarg + 1], "hard") == 0)
         spline = 0;
       else if (strcmp(arg[iarg + 1], "spline") == 0)

@@ -152,7 +152,7 @@ struct FixAcoustic::Settings {
     Error *error = lmp->error;
     const std::string style = "Fix acoustic";
     const AMORPH::StyleArgs args(lmp, style);
-    if (narg < 6) utils::missing_cmd_args(FLERR, "fix acoustic", error);
+    if (narg < 6) AMORPH_NS::missing_cmd_args(FLERR, "fix acoustic", error);
 
     const std::string ax = arg[3];
     if (ax == "x")
@@ -176,7 +176,7 @@ struct FixAcoustic::Settings {
     const std::string wname = arg[5];
     int iarg = 6;
     auto need = [&](int n, const char *what) {
-      if (iarg + n > narg) utils::missing_cmd_args(FLERR, style + " " + what, error);
+      if (iarg + n > narg) AMORPH_NS::missing_cmd_args(FLERR, style + " " + what, error);
     };
     auto num = [&](int k) {
       return args.number(wname, arg[iarg + k]);
@@ -226,7 +226,7 @@ struct FixAcoustic::Settings {
     while (iarg < narg) {
       const std::string kw = arg[iarg];
       auto vals = [&](int n) {
-        if (iarg + n >= narg) utils::missing_cmd_args(FLERR, style + " " + kw, error);
+        if (iarg + n >= narg) AMORPH_NS::missing_cmd_args(FLERR, style + " " + kw, error);
       };
       if (kw == "temp") {
         vals(3);
@@ -366,12 +366,12 @@ FixAcoustic::FixAcoustic(LAMMPS *lmp, Settings &&s) :
     fp = fopen(s.file.c_str(), "w");
     if (!fp)
       error->one(FLERR, "Fix acoustic: cannot open file {}: {}", s.file, utils::getsyserror());
-    utils::print(fp,
-                 "# fix acoustic {}: one line per completed cycle (stress in pressure units, "
-                 "tensile > 0; angles in radians)\n"
-                 "# cycle t_start eps0 sig0 delta E_storage E_loss tan_delta W_loop W_fit "
-                 "eps_phase sig_phase eps_mean sig_mean valid nsamples\n",
-                 id);
+    AMORPH_NS::print(fp,
+                     "# fix acoustic {}: one line per completed cycle (stress in pressure units, "
+                     "tensile > 0; angles in radians)\n"
+                     "# cycle t_start eps0 sig0 delta E_storage E_loss tan_delta W_loop W_fit "
+                     "eps_phase sig_phase eps_mean sig_mean valid nsamples\n",
+                     id);
     fflush(fp);
   }
 }
@@ -397,7 +397,7 @@ void FixAcoustic::init()
     error->all(FLERR,
                "Fix acoustic requires an orthogonal simulation box (see the fix "
                "acoustic doc page, Restrictions)");
-  if (control == STRAIN && !rfix.empty())
+  if (control == STRAIN && AMORPH_FIXNH_HAS_RIGID())
     error->all(FLERR, "Fix acoustic: strain control does not support rigid bodies");
 
   if (wkind == WAVE_VARIABLE) {
@@ -608,9 +608,9 @@ void FixAcoustic::close_cycle()
 void FixAcoustic::write_cycle_line()
 {
   if (!fp) return;
-  utils::print(fp, "{} {:.10g}", cycle, last[L_TSTART]);
-  for (int k = L_EPS0; k <= L_SIG_MEAN; ++k) utils::print(fp, " {:.10g}", last[k]);
-  utils::print(fp, " {} {}\n", (int) last[L_VALID], (bigint) last[L_NSAMPLES]);
+  AMORPH_NS::print(fp, "{} {:.10g}", cycle, last[L_TSTART]);
+  for (int k = L_EPS0; k <= L_SIG_MEAN; ++k) AMORPH_NS::print(fp, " {:.10g}", last[k]);
+  AMORPH_NS::print(fp, " {} {}\n", (int) last[L_VALID], (bigint) last[L_NSAMPLES]);
   fflush(fp);
 }
 

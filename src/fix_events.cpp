@@ -7,6 +7,7 @@
 #include "fix_events.h"
 
 #include "amorph_args.h"
+#include "amorph_compat.h"
 #include "amorph_ghosts.h"
 #include "compute_nonaffine_atom.h"
 #include "events_kernel.h"
@@ -46,7 +47,7 @@ FixEvents::FixEvents(LAMMPS *lmp, int narg, char **arg) :
 {
   const AMORPH::StyleArgs args(lmp, STYLE);
   // fix ID group events N mobility threshold keyword value ...
-  if (narg < 6) utils::missing_cmd_args(FLERR, "fix events", error);
+  if (narg < 6) AMORPH_NS::missing_cmd_args(FLERR, "fix events", error);
   nevery = args.integer("N", arg[3]);
   if (nevery <= 0) error->all(FLERR, "{}: N must be > 0, got {}", STYLE, arg[3]);
   parse_input(mobility, arg[4], "mobility");
@@ -58,7 +59,8 @@ FixEvents::FixEvents(LAMMPS *lmp, int narg, char **arg) :
     const std::string kw = arg[iarg];
     if (kw != "cutoff" && kw != "disorder" && kw != "minsize" && kw != "file" && kw != "append")
       error->all(FLERR, "{}: unknown keyword '{}'", STYLE, kw);
-    if (iarg + 1 >= narg) utils::missing_cmd_args(FLERR, std::string("fix events ") + kw, error);
+    if (iarg + 1 >= narg)
+      AMORPH_NS::missing_cmd_args(FLERR, std::string("fix events ") + kw, error);
     const char *val = arg[iarg + 1];
     if (kw == "cutoff") {
       cutoff = args.number(kw, val);
@@ -170,11 +172,11 @@ void FixEvents::resolve_input(Input &in, const char *what)
   in.fix = nullptr;
   in.ivar = -1;
   if (in.which == ArgInfo::COMPUTE) {
-    in.compute = modify->get_compute_by_id(in.id);
+    in.compute = AMORPH_NS::compute_by_id(modify, in.id);
     if (!in.compute) error->all(FLERR, "{}: {} compute '{}' does not exist", STYLE, what, in.id);
     check_peratom_source(error, in.compute, "compute", what, in.id, in.index, in.text);
   } else if (in.which == ArgInfo::FIX) {
-    in.fix = modify->get_fix_by_id(in.id);
+    in.fix = AMORPH_NS::fix_by_id(modify, in.id);
     if (!in.fix) error->all(FLERR, "{}: {} fix '{}' does not exist", STYLE, what, in.id);
     check_peratom_source(error, in.fix, "fix", what, in.id, in.index, in.text);
     if (nevery % in.fix->peratom_freq)
@@ -352,9 +354,9 @@ void FixEvents::end_of_step()
       if (e.sign > 0) ++ndamage;
       if (e.sign < 0) ++nrecovery;
       if (fp)
-        utils::print(fp, "{} {} {} {:.10g} {:.10g} {} {:.10g} {:.10g} {:.10g}\n", step, e.id,
-                     e.size, e.magnitude, e.delta, e.sign, e.centroid[0], e.centroid[1],
-                     e.centroid[2]);
+        AMORPH_NS::print(fp, "{} {} {} {:.10g} {:.10g} {} {:.10g} {:.10g} {:.10g}\n", step, e.id,
+                         e.size, e.magnitude, e.delta, e.sign, e.centroid[0], e.centroid[1],
+                         e.centroid[2]);
     }
     if (fp) fflush(fp);
     v[0] = (double) events.size();
@@ -402,7 +404,7 @@ void FixEvents::connect()
   // cid holds the ids of the local atoms, sized to nmax by end_of_step(); within a run
   // current_ghosts() is a forward communication of x, which leaves nmax as it is
   AMORPH::current_ghosts(lmp);
-  comm->forward_comm(this);
+  AMORPH_NS::forward_comm(comm, this);
   const int nlocal = atom->nlocal, nall = nlocal + atom->nghost;
   std::vector<int> act;
   std::vector<const double *> pts;
@@ -430,7 +432,7 @@ void FixEvents::connect()
     int any = 0;
     MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, world);
     if (!any) break;
-    comm->forward_comm(this);
+    AMORPH_NS::forward_comm(comm, this);
   }
 }
 
@@ -468,12 +470,12 @@ void FixEvents::open_file()
     error->one(FLERR, "{} {}: cannot open event file {}: {}", STYLE, id, filename,
                utils::getsyserror());
   if (fresh) {
-    utils::print(fp,
-                 "# AMORPH fix events v1: fix {} group {} N {} mobility {} threshold {} cutoff {} "
-                 "disorder {} minsize {}\n",
-                 id, group->names[igroup], nevery, mobility.text, threshold, cutoff, disorder.text,
-                 minsize);
-    utils::print(fp, "# step event size magnitude delta sign xc yc zc\n");
+    AMORPH_NS::print(
+        fp,
+        "# AMORPH fix events v1: fix {} group {} N {} mobility {} threshold {} cutoff {} "
+        "disorder {} minsize {}\n",
+        id, group->names[igroup], nevery, mobility.text, threshold, cutoff, disorder.text, minsize);
+    AMORPH_NS::print(fp, "# step event size magnitude delta sign xc yc zc\n");
     fflush(fp);
   }
 }

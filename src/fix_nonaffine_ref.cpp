@@ -6,6 +6,8 @@
 
 #include "fix_nonaffine_ref.h"
 
+#include "amorph_compat.h"
+
 #include "comm.h"
 #include "compute_nonaffine_atom.h"
 #include "error.h"
@@ -34,7 +36,7 @@ int FixNonaffineAtomRef::setmask()
 
 ComputeNonaffineAtom *FixNonaffineAtomRef::owner()
 {
-  return dynamic_cast<ComputeNonaffineAtom *>(modify->get_compute_by_id(cid));
+  return dynamic_cast<ComputeNonaffineAtom *>(AMORPH_NS::compute_by_id(modify, cid));
 }
 
 void FixNonaffineAtomRef::setup(int)

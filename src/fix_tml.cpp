@@ -91,7 +91,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
 {
   if (lmp->citeme) lmp->citeme->add(cite_tml);
-  if (narg < 5) utils::missing_cmd_args(FLERR, "fix tml", error);
+  if (narg < 5) AMORPH_NS::missing_cmd_args(FLERR, "fix tml", error);
 
   nthreads = std::max(1, comm->nthreads);
   const AMORPH::StyleArgs args(lmp, STYLE);
@@ -101,7 +101,7 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
   std::string save_model, classify_in, classify_out;
 
   auto need = [&](int iarg, int n, const char *kw) {
-    if (iarg + n >= narg) utils::missing_cmd_args(FLERR, std::string(STYLE) + " " + kw, error);
+    if (iarg + n >= narg) AMORPH_NS::missing_cmd_args(FLERR, std::string(STYLE) + " " + kw, error);
   };
   // value of keyword kw (at iarg) that must be one of two words: 0 for the first, 1 for the second
   auto pick = [&](int iarg, const char *kw, const std::string &a, const std::string &b) {
@@ -420,7 +420,9 @@ void FixTML::init_slots()
 
 void FixTML::fail(const std::string &msg)
 {
-  error->all(FLERR, "{}: {}", STYLE, msg);
+  error->all(FLERR,
+             std::string(STYLE) + ": " +
+                 msg);    // the overload that is [[noreturn]] in all versions
 }
 
 template <typename F> void FixTML::rank0_try(const char *what, F &&f)
@@ -696,7 +698,7 @@ void FixTML::check_temp_source()
     if (!input->variable->equalstyle(ivar))
       error->all(FLERR, "{}: temp variable '{}' is not an equal-style variable", STYLE, temp_id);
   } else if (temp_mode == TEMP_COMPUTE) {
-    Compute *c = modify->get_compute_by_id(temp_id);
+    Compute *c = AMORPH_NS::compute_by_id(modify, temp_id);
     if (!c) error->all(FLERR, "{}: temp compute '{}' does not exist", STYLE, temp_id);
     if (!c->scalar_flag)
       error->all(FLERR, "{}: temp compute '{}' does not compute a global scalar", STYLE, temp_id);
@@ -734,6 +736,7 @@ void FixTML::setup(int /*vflag*/)
     error->warning(FLERR, "{} {}: the time step jumped to {}: windows in progress were dropped",
                    STYLE, id, t);
   track_box(true);
+  sync_atoms_for_events();
   process_step();
 }
 
@@ -741,7 +744,10 @@ void FixTML::end_of_step()
 {
   const bool event = update->ntimestep == next_event;
   track_box(event);
-  if (event) process_step();
+  if (event) {
+    sync_atoms_for_events();
+    process_step();
+  }
 }
 
 /* ----------------------------------------------------------------------
@@ -779,7 +785,7 @@ double FixTML::sample_temperature()
     if (ivar < 0) error->all(FLERR, "{}: temp variable '{}' does not exist", STYLE, temp_id);
     T = input->variable->compute_equal(ivar);
   } else {
-    Compute *c = modify->get_compute_by_id(temp_id);
+    Compute *c = AMORPH_NS::compute_by_id(modify, temp_id);
     if (!c) error->all(FLERR, "{}: temp compute '{}' does not exist", STYLE, temp_id);
     if (c->invoked_scalar != update->ntimestep) c->compute_scalar();
     T = c->scalar;

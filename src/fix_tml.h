@@ -64,6 +64,12 @@ class FixTML : public Fix {
 
   enum { TEMP_CONST, TEMP_VARIABLE, TEMP_COMPUTE };
 
+ protected:
+  // called before the atoms are read at an event step (window start, lag, completion)
+  // and at setup; fix tml/kk brings the positions, images and masks to the host here,
+  // so that a KOKKOS run copies them only at events, not every step
+  virtual void sync_atoms_for_events() {}
+
  private:
   // ---- settings
   std::vector<double> lags;         // time units, increasing

@@ -41,7 +41,7 @@ class TmlTest : public LammpsTest {
     files.push_back(f);
     return f;
   }
-  LAMMPS_NS::Fix *fix(const std::string &id) { return lmp->modify->get_fix_by_id(id); }
+  LAMMPS_NS::Fix *fix(const std::string &id) { return AMORPH_NS::fix_by_id(lmp->modify, id); }
   // per-atom column c (0-based) of fix id by atom ID
   std::map<long, double> peratom(const std::string &id, int c)
   {
@@ -122,7 +122,7 @@ TEST_F(TmlTest, AnalyticFeaturesAcrossBoundaries)
     EXPECT_EQ(fix("ml")->compute_vector(0), 40.0);
     double T = 500.0;
     if (tspec == "c_tt") {
-      auto *c = lmp->modify->get_compute_by_id("tt");
+      auto *c = AMORPH_NS::compute_by_id(lmp->modify, "tt");
       T = c->compute_scalar();    // constant velocities: constant temperature
       ASSERT_GT(T, 0.0);
     }

@@ -29,11 +29,12 @@ def clean_mpi_env():
             if k in keep or not k.startswith(("OMPI_", "PMIX_", "ORTE_", "OPAL_", "PRTE_", "HYDRA_"))}
 
 
-def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600):
-    """Run the test LAMMPS binary on an input (optionally under mpirun), return stdout."""
+def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600, args=()):
+    """Run the test LAMMPS binary on an input (optionally under mpirun) with further
+    command-line args (e.g. -k on t 2 -sf kk), return stdout."""
     inp = tmp_path / "in.test"
     inp.write_text(inp_text)
-    cmd = [os.environ["AMORPH_LMP"], "-in", str(inp), "-log", "none", "-nocite"]
+    cmd = [os.environ["AMORPH_LMP"], "-in", str(inp), "-log", "none", "-nocite"] + list(args)
     for k, v in (variables or {}).items():
         cmd += ["-var", k, str(v)]
     if nprocs > 1:
@@ -89,3 +90,57 @@ def read_dump(path):
     data = np.array([[float(x) for x in l.split()] for l in lines[start + 1:]])
     data = data[np.argsort(data[:, cols.index("id")])]
     return cols, data
+
+
+# the LAMMPS version under test (yyyymmdd, set by ctest; newest if unset)
+LAMMPS_VERSION = int(os.environ.get("AMORPH_LAMMPS_VERSION", "99999999"))
+# LAMMPS 29 Sep 2021 (Debian 12): no create_atoms overlap/maxtry, no LAMMPS_PLUGIN_PATH
+# auto-loading, no compute_modify keywords of the compute itself, no computes invoked by
+# write_dump/variables between runs (LAMMPS refuses them: "not current")
+LAMMPS_2021 = LAMMPS_VERSION < 20220623
+
+
+def create_atoms_random(n, seed, overlap, maxtry, lo, hi, tilt=(0.0, 0.0, 0.0), atype=1,
+                        sphere=None):
+    """LAMMPS input lines that create n atoms of type atype at random in the box lo..hi
+    (tilt = xy, xz, yz) or, with sphere = (centre, radius), in that sphere, none closer
+    than overlap (box units): `create_atoms ... random ... overlap d maxtry m` where LAMMPS
+    has the keyword (sphere: a region named `ball` must exist); on LAMMPS 29 Sep 2021 the
+    same kind of configuration from a random sequential addition here (minimum image in
+    the periodic box, at most maxtry tries per atom), as `create_atoms single` lines."""
+    if not LAMMPS_2021:
+        region = "ball" if sphere is not None else "NULL"
+        return (f"create_atoms {atype} random {n} {seed} {region} overlap {overlap} "
+                f"maxtry {maxtry} units box")
+    rng = np.random.default_rng(seed)
+    lo = np.asarray(lo, float)
+    ext = np.asarray(hi, float) - lo
+    xy, xz, yz = tilt
+    H = np.array([[ext[0], xy, xz], [0.0, ext[1], yz], [0.0, 0.0, ext[2]]])
+    Hinv = np.linalg.inv(H)
+    pts = np.empty((0, 3))
+    for _ in range(n):
+        for _ in range(maxtry):
+            if sphere is not None:
+                c, r = np.asarray(sphere[0], float), float(sphere[1])
+                p = c + r * (2.0 * rng.random(3) - 1.0)
+                if np.linalg.norm(p - c) > r:
+                    continue
+            else:
+                p = lo + H @ rng.random(3)
+            if len(pts):
+                d = pts - p
+                if sphere is None:
+                    s = d @ Hinv.T
+                    d = (s - np.round(s)) @ H.T
+                if np.min(np.einsum("ij,ij->i", d, d)) < overlap * overlap:
+                    continue
+            pts = np.vstack([pts, p])
+            break
+    return "\n".join(f"create_atoms {atype} single {x:.17g} {y:.17g} {z:.17g} units box"
+                     for x, y, z in pts)
+
+
+def skip_on_2021(why):
+    """pytest mark: skipped on LAMMPS 29 Sep 2021, which lacks what the test needs (why)"""
+    return pytest.mark.skipif(LAMMPS_2021, reason=f"LAMMPS 29 Sep 2021 has no {why}")

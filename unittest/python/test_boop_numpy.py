@@ -8,16 +8,16 @@ from scipy.special import sph_harm
 from sympy.physics.wigner import wigner_3j
 
 import amorph
-from conftest import read_dump, run_lmp
+from conftest import create_atoms_random, read_dump, run_lmp
 
 DEGREES = [4, 6]
 RC = 1.6
-SETUP = """units lj
+SETUP = f"""units lj
 atom_style atomic
 boundary p p p
 region box block 0 8 0 8 0 8
 create_box 1 box
-create_atoms 1 random 350 77123 NULL overlap 0.8 maxtry 500
+{create_atoms_random(350, 77123, 0.8, 500, (0, 0, 0), (8, 8, 8))}
 mass 1 1.0
 pair_style zero 2.0
 pair_coeff * *

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from amorph import analysis as an
-from conftest import run_lmp
+from conftest import create_atoms_random, run_lmp
 
 NU = 0.36
 
@@ -46,7 +46,7 @@ def glass(tmp_path_factory):
 atom_style atomic
 region box block 0 41.2 0 41.2 0 41.2 units box
 create_box 2 box
-create_atoms 1 random 4000 5813 NULL overlap 2.1 maxtry 200 units box
+{create_atoms_random(4000, 5813, 2.1, 200, (0, 0, 0), (41.2, 41.2, 41.2))}
 set type 1 type/ratio 2 0.5 991
 mass 1 63.546
 mass 2 91.224

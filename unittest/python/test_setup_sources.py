@@ -37,8 +37,8 @@ deb http://b.example.invalid/debian trixie main
 """)
     rc, out, err = sources(tmp_path, f)
     assert rc == 0, err
-    assert out == [f"deb-src [signed-by={key}] http://a.example.invalid/debian sid main",
-                   f"deb-src [signed-by={key}] http://a.example.invalid/debian trixie main"]
+    assert out == [f"deb-src [signed-by={key}] http://a.example.invalid/debian {s} main"
+                   for s in ("sid", "trixie", "bookworm")]
 
 
 def test_deb822_format(tmp_path, key):
@@ -64,8 +64,8 @@ Signed-By: {key}
 """)
     rc, out, err = sources(tmp_path, f)
     assert rc == 0, err
-    assert out == [f"deb-src [signed-by={key}] http://c.example.invalid/debian sid main",
-                   f"deb-src [signed-by={key}] http://c.example.invalid/debian trixie main"]
+    assert out == [f"deb-src [signed-by={key}] http://c.example.invalid/debian {s} main"
+                   for s in ("sid", "trixie", "bookworm")]
 
 
 def test_files_in_order_and_inline_key(tmp_path):
@@ -84,8 +84,8 @@ Signed-By:
     rc, out, err = sources(tmp_path, a, b)
     assert rc == 0, err
     # an inline key cannot go into a one-line entry: Debian's keyring (if installed) instead
-    assert len(out) == 2
-    for line, suite in zip(out, ("sid", "trixie")):
+    assert len(out) == 3
+    for line, suite in zip(out, ("sid", "trixie", "bookworm")):
         assert line.endswith(f" http://e.example.invalid/debian {suite} main")
         assert line in (f"deb-src http://e.example.invalid/debian {suite} main",
                         "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "

@@ -17,7 +17,7 @@ import pytest
 from numpy.polynomial import legendre
 
 import amorph
-from conftest import read_dump, run_lmp
+from conftest import create_atoms_random, read_dump, run_lmp
 from test_nonaffine_numpy import strain_measures
 
 PLUGIN = os.environ.get("AMORPH_PLUGIN", "")
@@ -174,7 +174,7 @@ def test_geometric_outputs_do_not_depend_on_units(lmp, units):
 boundary p p p
 region box block 0 14.4 0 14.4 0 14.4 units box
 create_box 1 box
-create_atoms 1 random 200 5151 NULL overlap 1.6 maxtry 100 units box
+{create_atoms_random(200, 5151, 1.6, 100, (0, 0, 0), (14.4, 14.4, 14.4))}
 mass 1 1.0
 pair_style zero 5.0
 pair_coeff * *
@@ -340,11 +340,11 @@ def test_boop_triclinic_after_flip_equals_numpy(lmp):
     """boop/atom in a triclinic box sheared through a flip (fix deform ... flip yes): q4, q6 and
     N_b of the final configuration against numpy (neighbours by the triclinic minimum image,
     q_l by the Legendre sum)"""
-    lmp.commands_string("""units metal
+    lmp.commands_string(f"""units metal
 boundary p p p
 region box prism 0 16 0 15 0 14 3.0 -2.0 1.5 units box
 create_box 1 box
-create_atoms 1 random 400 7731 NULL overlap 1.9 maxtry 200 units box
+{create_atoms_random(400, 7731, 1.9, 200, (0, 0, 0), (16, 15, 14), (3.0, -2.0, 1.5))}
 mass 1 63.5
 pair_style zero 5.0
 pair_coeff * *

