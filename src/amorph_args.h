@@ -31,10 +31,13 @@ class StyleArgs {
   // a finite floating-point number
   double number(const std::string &kw, const char *s) const
   {
-    if (!s || !LAMMPS_NS::utils::is_double(s))
-      lmp_->error->all(FLERR, "{}: {} expects a number, got '{}'", style_, kw, s ? s : "");
+    // the whole string must be the number (LAMMPS 29 Sep 2021's is_double() lets e.g. "1..2"
+    // pass, and strtod would read it as 1)
+    char *end = nullptr;
     errno = 0;
-    const double v = std::strtod(s, nullptr);
+    const double v = s ? std::strtod(s, &end) : 0.0;
+    if (!s || !LAMMPS_NS::utils::is_double(s) || end == s || *end != '\0')
+      lmp_->error->all(FLERR, "{}: {} expects a number, got '{}'", style_, kw, s ? s : "");
     if (!std::isfinite(v) || (errno == ERANGE && std::fabs(v) > 1.0))
       lmp_->error->all(FLERR, "{}: {} must be a finite number, got '{}'", style_, kw, s);
     return LAMMPS_NS::utils::numeric(FLERR, s, false, lmp_);
@@ -43,10 +46,11 @@ class StyleArgs {
   // an integer within the range of bigint
   LAMMPS_NS::bigint big(const std::string &kw, const char *s) const
   {
-    if (!s || !LAMMPS_NS::utils::is_integer(s))
-      lmp_->error->all(FLERR, "{}: {} expects an integer, got '{}'", style_, kw, s ? s : "");
+    char *end = nullptr;
     errno = 0;
-    (void) std::strtoll(s, nullptr, 10);
+    if (s) (void) std::strtoll(s, &end, 10);
+    if (!s || !LAMMPS_NS::utils::is_integer(s) || end == s || *end != '\0')
+      lmp_->error->all(FLERR, "{}: {} expects an integer, got '{}'", style_, kw, s ? s : "");
     if (errno == ERANGE) lmp_->error->all(FLERR, "{}: {} = {} is out of range", style_, kw, s);
     return LAMMPS_NS::utils::bnumeric(FLERR, s, false, lmp_);
   }

@@ -8,9 +8,10 @@ AMORPH styles' outputs as numpy arrays.
 >>> lmp.command("compute bo all boop/atom")
 >>> q = amorph.peratom(lmp, "bo")     # (natoms, ncols) array ordered by atom ID
 """
-from .lammps_io import STYLES, find_plugin, load_plugin, peratom, read_dump_frames, styles_available
+from .lammps_io import (KOKKOS_STYLES, STYLES, find_plugin, load_plugin, peratom, read_dump_frames,
+                        styles_available)
 
-__all__ = ["STYLES", "find_plugin", "load_plugin", "peratom", "read_dump_frames", "styles_available"]
+__all__ = ["KOKKOS_STYLES", "STYLES", "find_plugin", "load_plugin", "peratom", "read_dump_frames", "styles_available"]
 # = project(amorph VERSION ...) in CMakeLists.txt, checked by unittest/python/test_version.py
 __version__ = "0.1.0"
 from . import tml  # noqa: E402  (T_ML model tooling: feature/model files, CV, plots)

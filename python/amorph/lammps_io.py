@@ -20,11 +20,15 @@ DumpFrame = Tuple[int, np.ndarray, List[str], np.ndarray]
 STYLES: List[Tuple[str, str]] = [("compute", "boop/atom"), ("compute", "nonaffine/atom"),
                                  ("compute", "pdf/aniso"), ("fix", "tml"), ("fix", "acoustic"),
                                  ("fix", "events")]
+# their /kk variants, registered by a plugin built against a LAMMPS with KOKKOS
+# (doc/src/Kokkos.rst); each as /kk, /kk/device and /kk/host
+KOKKOS_STYLES: List[Tuple[str, str]] = [(k, n + s) for k, n in [("fix", "tml")]
+                                        for s in ("/kk", "/kk/device", "/kk/host")]
 
 
 def find_plugin() -> str:
     """Path of amorphplugin.so: $AMORPH_PLUGIN, else the first match in $LAMMPS_PLUGIN_PATH,
-    else the build folder of this checkout (build/sid)."""
+    else the build folder of this checkout (build/sid, trixie or bookworm)."""
     p = os.environ.get("AMORPH_PLUGIN")
     if p:
         return p
@@ -33,7 +37,7 @@ def find_plugin() -> str:
         if hits:
             return hits[0]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    for sub in ("sid", "trixie", ""):
+    for sub in ("sid", "trixie", "bookworm", ""):
         cand = os.path.join(root, "build", sub, "amorphplugin.so")
         if os.path.exists(cand):
             return cand
@@ -41,8 +45,8 @@ def find_plugin() -> str:
 
 
 def styles_available(lmp: Lammps) -> List[Tuple[str, str]]:
-    """The AMORPH styles (kind, name) this LAMMPS instance has."""
-    return [(k, n) for k, n in STYLES if lmp.has_style(k, n)]
+    """The AMORPH styles (kind, name) this LAMMPS instance has (with their /kk variants)."""
+    return [(k, n) for k, n in STYLES + KOKKOS_STYLES if lmp.has_style(k, n)]
 
 
 def load_plugin(lmp: Lammps, path: Optional[str] = None) -> List[Tuple[str, str]]:

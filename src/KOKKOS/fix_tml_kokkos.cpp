@@ -8,6 +8,8 @@
 
 #include "atom_kokkos.h"
 #include "atom_masks.h"
+#include "comm.h"
+#include "utils.h"
 
 using namespace LAMMPS_NS;
 
@@ -23,6 +25,14 @@ FixTMLKokkos<DeviceType>::FixTMLKokkos(LAMMPS *lmp, int narg, char **arg) :
   execution_space = Host;
   datamask_read = EMPTY_MASK;
   datamask_modify = EMPTY_MASK;
+}
+
+template <class DeviceType> void FixTMLKokkos<DeviceType>::init()
+{
+  FixTML::init();
+  if (comm->me == 0)
+    utils::logmesg(lmp, "fix {} {}: atom data copied to the host at window events only\n", style,
+                   id);
 }
 
 template <class DeviceType> void FixTMLKokkos<DeviceType>::sync_atoms_for_events()

@@ -30,6 +30,7 @@ namespace LAMMPS_NS {
 template <class DeviceType> class FixTMLKokkos : public FixTML {
  public:
   FixTMLKokkos(class LAMMPS *, int, char **);
+  void init() override;
 
  protected:
   void sync_atoms_for_events() override;

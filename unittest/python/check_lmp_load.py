@@ -3,7 +3,8 @@
 """Check that the `lmp` executable sees every AMORPH style:
 
   1. with `plugin load <file>` in the input,
-  2. auto-loaded through LAMMPS_PLUGIN_PATH (no plugin command at all),
+  2. auto-loaded through LAMMPS_PLUGIN_PATH (no plugin command at all; not in LAMMPS
+     29 Sep 2021, which has no auto-loading: there the styles must be absent),
   3. (--builtin LMP) in a LAMMPS binary with AMORPH compiled in.
 
 A failed `plugin load` only logs a message, so presence is checked in the output of
@@ -98,7 +99,11 @@ def main():
     check(lmp, "", env, "no plugin", run_style=False)
     check(lmp, f"plugin load {plugin}\nplugin list\n", env, "plugin load")
     env_auto = dict(env, LAMMPS_PLUGIN_PATH=os.path.dirname(plugin))
-    check(lmp, "", env_auto, "LAMMPS_PLUGIN_PATH auto-load")
+    if int(env.get("AMORPH_LAMMPS_VERSION", "99999999")) < 20220623:
+        # LAMMPS 29 Sep 2021 does not read LAMMPS_PLUGIN_PATH: there `plugin load` is needed
+        check(lmp, "", env_auto, "LAMMPS 29 Sep 2021 with LAMMPS_PLUGIN_PATH", run_style=False)
+    else:
+        check(lmp, "", env_auto, "LAMMPS_PLUGIN_PATH auto-load")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600, args=()):
     """Run the test LAMMPS binary on an input (optionally under mpirun) with further
     command-line args (e.g. -k on t 2 -sf kk), return stdout."""
     inp = tmp_path / "in.test"
+    if LAMMPS_2021:
+        inp_text = portable_2021(inp_text)
     inp.write_text(inp_text)
     cmd = [os.environ["AMORPH_LMP"], "-in", str(inp), "-log", "none", "-nocite"] + list(args)
     for k, v in (variables or {}).items():
@@ -45,6 +47,25 @@ def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600, args=()):
     assert r.returncode == 0, f"lmp failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
     assert_ranks(r.stdout, nprocs)
     return r.stdout
+
+
+def portable_2021(text):
+    """An input for newer LAMMPS made to run on LAMMPS 29 Sep 2021: `plugin load` first (no
+    LAMMPS_PLUGIN_PATH auto-loading there), and every write_dump of compute, fix or variable
+    values, which that version refuses between runs ("not current"), as a dump during a
+    `run 0` (the values of the same state)."""
+    out = [] if "plugin load" in text else [f"plugin load {os.environ['AMORPH_PLUGIN']}"]
+    for line in text.splitlines():
+        m = re.match(r"\s*write_dump\s+(\S+)\s+custom\s+(\S+)\s+(.*?)(?:\s+modify\s+(.*))?$", line)
+        if m and re.search(r"(^|\s)[cfv]_", m.group(3)):
+            group, name, cols, mod = m.groups()
+            out.append(f"dump amorph_now {group} custom 1 {name} {cols}")
+            if mod:
+                out.append(f"dump_modify amorph_now {mod}")
+            out += ["run 0 post no", "undump amorph_now"]
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def run_example(inp, cwd, log, timeout=600, **variables):
@@ -76,7 +97,12 @@ def assert_ranks(log, nprocs):
     procs" line of the log has nprocs ranks, and there is at least one of them."""
     grids = [int(a) * int(b) * int(c)
              for a, b, c in re.findall(r"(\d+) by (\d+) by (\d+) MPI processor grid", log)]
-    loops = [int(n) for n in re.findall(r"Loop time of \S+ on (\d+) procs", log)]
+    # "Loop time ... on N procs" counts MPI tasks x OpenMP threads (-k on t 2: 2 per rank);
+    # a line after it gives the threads: "... CPU use with N MPI tasks x M OpenMP threads"
+    loops = [int(n) // int(t) for n, t in re.findall(
+        r"Loop time of \S+ on (\d+) procs(?:[^\n]*\n){1,4}?[^\n]*MPI tasks x (\d+) OpenMP threads", log)]
+    if not loops:
+        loops = [int(n) for n in re.findall(r"Loop time of \S+ on (\d+) procs", log)]
     assert grids or loops, "the log shows neither a processor grid nor a loop time"
     assert all(g == nprocs for g in grids + loops), \
         f"expected {nprocs} MPI ranks, the log shows {sorted(set(grids + loops))}"

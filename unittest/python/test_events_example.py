@@ -10,14 +10,16 @@ import numpy as np
 import pytest
 
 import amorph.events as ev
-from conftest import run_example, run_script
+from conftest import run_example, run_script, skip_on_2021
 
 ROOT = os.environ["AMORPH_ROOT"]
 EX = os.path.join(ROOT, "examples")
-pytestmark = pytest.mark.skipif(
+# the examples run on newer LAMMPS only (README, Supported LAMMPS versions)
+pytestmark = [skip_on_2021("create_atoms overlap or LAMMPS_PLUGIN_PATH, which the examples use"),
+              pytest.mark.skipif(
     not {"fix events", "fix acoustic", "compute nonaffine/atom"}
     <= set(s.strip() for s in os.environ.get("AMORPH_STYLES", "").split(",")),
-    reason="needs fix events, fix acoustic and compute nonaffine/atom")
+    reason="needs fix events, fix acoustic and compute nonaffine/atom")]
 
 
 def test_events_example_tiny(tmp_path):

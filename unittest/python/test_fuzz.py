@@ -17,7 +17,12 @@ import tempfile
 
 import pytest
 
+from conftest import LAMMPS_2021
+
 LMP = os.environ.get("AMORPH_LMP")
+# LAMMPS 29 Sep 2021 aborts on an error of one rank (error->one) without flushing its screen
+# output: a pipe would lose the message that a terminal shows, so stdout is unbuffered there
+LMP_CMD = (["stdbuf", "-o0"] if LAMMPS_2021 else []) + [LMP or "lmp"]
 PLUGIN = os.environ.get("AMORPH_PLUGIN")
 TIMEOUT_S = 30
 
@@ -314,7 +319,7 @@ fix ml2 all tml temp 300 lags 0.01 0.02 every 10
 run 15 post no
 write_restart {rst}
 """
-    r = subprocess.run([LMP, "-log", "none", "-echo", "none", "-nocite"], input=script, text=True,
+    r = subprocess.run(LMP_CMD + ["-log", "none", "-echo", "none", "-nocite"], input=script, text=True,
                        capture_output=True, timeout=120, cwd=d)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     data = open(model, "rb").read()
@@ -378,7 +383,7 @@ def run_case(workdir, style, command, tokens, post, restart=None, before=None):
         setup += before + "\n"
     script = setup + command + "\n" + (post + "\n" if post else "")
     try:
-        r = subprocess.run([LMP, "-log", "none", "-echo", "none", "-nocite"], input=script, text=True,
+        r = subprocess.run(LMP_CMD + ["-log", "none", "-echo", "none", "-nocite"], input=script, text=True,
                            errors="replace", capture_output=True, timeout=TIMEOUT_S, cwd=workdir)
     except subprocess.TimeoutExpired:
         return "hang", command, ""

@@ -11,13 +11,15 @@ import os
 import numpy as np
 import pytest
 
-from conftest import run_example, run_script
+from conftest import run_example, run_script, skip_on_2021
 
 ROOT = os.environ["AMORPH_ROOT"]
 EX = os.path.join(ROOT, "examples")
-pytestmark = pytest.mark.skipif(
+# the examples run on newer LAMMPS only (README, Supported LAMMPS versions)
+pytestmark = [skip_on_2021("create_atoms overlap or LAMMPS_PLUGIN_PATH, which the examples use"),
+              pytest.mark.skipif(
     "compute nonaffine/atom" not in os.environ.get("AMORPH_STYLES", ""),
-    reason="needs compute nonaffine/atom")
+    reason="needs compute nonaffine/atom")]
 
 
 def test_indentation_example_tiny(tmp_path):

@@ -7,16 +7,18 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import clean_mpi_env, read_dump, run_example
+from conftest import clean_mpi_env, read_dump, run_example, skip_on_2021
 
 ROOT = os.environ["AMORPH_ROOT"]
 PAPER = os.path.join(ROOT, "examples", "paper")
 TEMPS = [100, 700, 800, 900, 1000, 1200, 1700]
 NEEDED = {"fix tml", "fix acoustic", "compute nonaffine/atom", "compute boop/atom"}
 
-pytestmark = pytest.mark.skipif(
+# the examples run on newer LAMMPS only (README, Supported LAMMPS versions)
+pytestmark = [skip_on_2021("create_atoms overlap or LAMMPS_PLUGIN_PATH, which the examples use"),
+              pytest.mark.skipif(
     not NEEDED <= set(s.strip() for s in os.environ.get("AMORPH_STYLES", ",".join(NEEDED)).split(",")),
-    reason="the paper examples need all four AMORPH styles")
+    reason="the paper examples need all four AMORPH styles")]
 
 # tiny variants: 400 atoms, durations x 1e-4 ... 1e-2, T_ML lags of a few steps
 TINY = {
