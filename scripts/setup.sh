@@ -362,6 +362,43 @@ cmd_kokkos() {
   KOKKOS_PREFIX="$bdir/install"
 }
 
+# The headers of the newest Kokkos Debian ships (sid's libkokkos-dev, 5.x): its .deb from the
+# system's Debian mirror (a private apt configuration for sid's binary packages), unpacked with
+# dpkg-deb -x, not installed (its libraries need a newer glibc than Debian 12's).  The /kk
+# sources are compile-tested against them and LAMMPS 4 Jul 2026's KOKKOS headers (ctest
+# compat.kokkos_headers in build/sid).  Sets KOKKOS_NEWEST_INCLUDE ("" when unavailable).
+KOKKOS_NEWEST_INCLUDE=""
+kokkos_newest_headers() {
+  local d="$CACHE/apt-bin" lines ver deb out
+  lines=$(apt_src_lines | sed -n 's/^deb-src \(.*\) sid main$/deb \1 sid main/p') || true
+  if [ -n "$lines" ]; then
+    mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$CACHE/tarballs"
+    printf '%s\n' "$lines" > "$d/sources.list"
+    local o=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
+             -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache" -o Dir::State::status=/dev/null
+             -o APT::Sandbox::User=root)
+    if [ -z "$(find "$d/lists" -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+      apt-get "${o[@]}" update -q >&2 || true
+    fi
+    ver=$(apt-cache "${o[@]}" show libkokkos-dev 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1)
+    if [ -n "$ver" ] && ! ls "$CACHE"/tarballs/libkokkos-dev_"${ver//:/%3a}"_*.deb >/dev/null 2>&1; then
+      (cd "$CACHE/tarballs" && apt-get "${o[@]}" download -q "libkokkos-dev=$ver" >&2) || true
+    fi
+  fi
+  # the newest downloaded (also offline, from the cache)
+  deb=$(ls "$CACHE"/tarballs/libkokkos-dev_*.deb 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$deb" ]; then
+    log "no libkokkos-dev .deb of Debian sid: the compile test of the /kk sources is skipped" >&2
+    return 0
+  fi
+  out="$CACHE/src/$(basename "$deb" .deb)"
+  if [ ! -f "$out/.extracted" ]; then
+    rm -rf "$out"; dpkg-deb -x "$deb" "$out" && touch "$out/.extracted"
+  fi
+  [ -f "$out/usr/include/kokkos/Kokkos_Core.hpp" ] && KOKKOS_NEWEST_INCLUDE="$out/usr/include/kokkos"
+  return 0
+}
+
 opts_key() { printf '%s\n' "${LAMMPS_OPTIONS[@]}" "$(c++ --version | head -1)" "$(mpicxx --showme:version 2>/dev/null || true)" | md5sum | cut -c1-10; }
 
 export CCACHE_DIR="$CACHE/ccache" CCACHE_BASEDIR="$CACHE" CCACHE_MAXSIZE=5G CCACHE_NOHASHDIR=true
@@ -445,6 +482,8 @@ cmd_plugin() {
   local suite="${1:-sid}" b extra=()
   # the peers tests run with the venv's Python when the caller made it (cmd_test)
   [ -n "$PEERS_PYTHON" ] && extra+=(-DAMORPH_PEERS_PYTHON="$PEERS_PYTHON")
+  # the compile test of the /kk sources against the newest Kokkos headers (cmd_test, sid)
+  [ "$suite" = sid ] && [ -n "$KOKKOS_NEWEST_INCLUDE" ] && extra+=(-DAMORPH_KOKKOS_HEADERS="$KOKKOS_NEWEST_INCLUDE")
   b=$(readlink -f "$CACHE/lammps-$suite") || die "LAMMPS for $suite not built"
   local src; src=$(lammps_source "$suite")
   # the built-in test runs when a LAMMPS with AMORPH compiled in exists for this suite
@@ -472,6 +511,7 @@ cmd_test() {
   cmd_lammps sid
   cmd_builtin sid
   peers_venv
+  kokkos_newest_headers
   cmd_plugin sid
   cmd_lammps trixie
   cmd_plugin trixie

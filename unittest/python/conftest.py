@@ -52,19 +52,40 @@ def run_lmp(inp_text, tmp_path, nprocs=1, variables=None, timeout=600, args=()):
 def portable_2021(text):
     """An input for newer LAMMPS made to run on LAMMPS 29 Sep 2021: `plugin load` first (no
     LAMMPS_PLUGIN_PATH auto-loading there), and every write_dump of compute, fix or variable
-    values, which that version refuses between runs ("not current"), as a dump during a
-    `run 0` (the values of the same state)."""
+    values, which that version refuses between runs ("not current"), as a dump of the same
+    state: written at the last step of the run just before it (the dump is defined before
+    that run, with `every` a variable that is that step; for a run 0 at its setup), or, with
+    no run right before it, during a `run 0`."""
     out = [] if "plugin load" in text else [f"plugin load {os.environ['AMORPH_PLUGIN']}"]
+    last_run = None    # index in out of the run command the previous line was, if any
+    ndump = 0
     for line in text.splitlines():
         m = re.match(r"\s*write_dump\s+(\S+)\s+custom\s+(\S+)\s+(.*?)(?:\s+modify\s+(.*))?$", line)
         if m and re.search(r"(^|\s)[cfv]_", m.group(3)):
             group, name, cols, mod = m.groups()
-            out.append(f"dump amorph_now {group} custom 1 {name} {cols}")
+            ndump += 1
+            d = f"amorph_now{ndump}"
+            lines = [f"dump {d} {group} custom 1 {name} {cols}"]
             if mod:
-                out.append(f"dump_modify amorph_now {mod}")
-            out += ["run 0 post no", "undump amorph_now"]
-        else:
-            out.append(line)
+                lines.append(f"dump_modify {d} {mod}")
+            if last_run is not None:
+                nsteps = int(out[last_run].split()[1])
+                if nsteps > 0:    # (every 1 writes at the setup of a run 0)
+                    lines = [f"variable {d}_end equal $(step+{nsteps})",
+                             f'variable {d}_at equal "v_{d}_end + (step >= v_{d}_end) * 1000000000"'] \
+                        + lines + [f"dump_modify {d} every v_{d}_at"]
+                out[last_run:last_run] = lines
+                last_run += len(lines)
+                out.append(f"undump {d}")
+            else:
+                out += lines + ["run 0 post no", f"undump {d}"]
+            continue
+        stripped = line.split("#")[0].strip()
+        if re.match(r"run\s+\d+(\s|$)", stripped):
+            last_run = len(out)
+        elif stripped and not stripped.startswith("undump"):
+            last_run = None
+        out.append(line)
     return "\n".join(out) + "\n"
 
 
