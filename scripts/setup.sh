@@ -480,8 +480,9 @@ peers_venv() {
 
 cmd_plugin() {
   local suite="${1:-sid}" b extra=()
-  # the peers tests run with the venv's Python when the caller made it (cmd_test)
-  [ -n "$PEERS_PYTHON" ] && extra+=(-DAMORPH_PEERS_PYTHON="$PEERS_PYTHON")
+  # the peers tests run with the venv's Python when the caller made it (cmd_test); not against
+  # LAMMPS 29 Sep 2021 (they make their glass with create_atoms ... overlap, newer LAMMPS only)
+  [ -n "$PEERS_PYTHON" ] && [ "$suite" != bookworm ] && extra+=(-DAMORPH_PEERS_PYTHON="$PEERS_PYTHON")
   # the compile test of the /kk sources against the newest Kokkos headers (cmd_test, sid)
   [ "$suite" = sid ] && [ -n "$KOKKOS_NEWEST_INCLUDE" ] && extra+=(-DAMORPH_KOKKOS_HEADERS="$KOKKOS_NEWEST_INCLUDE")
   b=$(readlink -f "$CACHE/lammps-$suite") || die "LAMMPS for $suite not built"

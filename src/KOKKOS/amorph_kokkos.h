@@ -1,8 +1,11 @@
 /* -*- c++ -*- -------------------------------------------------------------
    AMORPH - LAMMPS plugin package, GPL-2.0
 
-   What the /kk styles share: the check that the KOKKOS package is enabled
-   in this LAMMPS instance (lmp -k on ...).  Include only from .cpp files.
+   What the /kk styles share: the checks that the KOKKOS package is enabled
+   in this LAMMPS instance (lmp -k on ...) and that the Kokkos library it runs
+   is the one AMORPH was compiled against (version and default execution
+   space, as Kokkos::print_configuration reports them).  Include only from
+   .cpp files.
 ------------------------------------------------------------------------- */
 
 #ifndef AMORPH_KOKKOS_H
@@ -11,12 +14,41 @@
 #include "error.h"
 #include "lammps.h"
 
+#include <Kokkos_Core.hpp>
+
+#include <sstream>
 #include <string>
+#include <typeinfo>
 
 namespace AMORPH_NS {
 
-// a /kk style needs the Kokkos atom, comm and neighbor classes, which LAMMPS creates
-// only when KOKKOS is enabled on the command line
+// "Kokkos Version: 3.4.1" and "Default Device: <type name>" of the running Kokkos library
+// ("" where its configuration output has no such line)
+inline std::string kokkos_config_value(const std::string &key)
+{
+  std::ostringstream out;
+  Kokkos::print_configuration(out, false);
+  std::istringstream in(out.str());
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto p = line.find(key + ":");
+    if (p == std::string::npos) continue;
+    std::string v = line.substr(p + key.size() + 1);
+    const auto b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+  }
+  return {};
+}
+
+// the version of the Kokkos headers AMORPH was compiled with, as Kokkos writes it
+inline std::string compiled_kokkos_version()
+{
+  return std::to_string(KOKKOS_VERSION / 10000) + "." +
+      std::to_string((KOKKOS_VERSION % 10000) / 100) + "." + std::to_string(KOKKOS_VERSION % 100);
+}
+
+// a /kk style needs the Kokkos atom, comm and neighbor classes, which LAMMPS creates only
+// when KOKKOS is enabled on the command line, and the Kokkos that AMORPH was built for
 inline void require_kokkos(LAMMPS_NS::LAMMPS *lmp, const std::string &style)
 {
   if (!lmp->kokkos)
@@ -24,6 +56,22 @@ inline void require_kokkos(LAMMPS_NS::LAMMPS *lmp, const std::string &style)
                     "{} needs the KOKKOS package enabled: start LAMMPS with -k on "
                     "(e.g. lmp -k on t 2 -sf kk)",
                     style);
+  const std::string version = kokkos_config_value("Kokkos Version");
+  if (!version.empty() && version != compiled_kokkos_version())
+    lmp->error->all(FLERR,
+                    "{}: AMORPH was compiled against Kokkos {}, but this LAMMPS runs Kokkos {}: "
+                    "build AMORPH against the Kokkos of this LAMMPS (doc/src/Kokkos.rst)",
+                    style, compiled_kokkos_version(), version);
+  // Kokkos writes the type name (3.4) or the space's name(): either matches
+  const std::string device = kokkos_config_value("Default Device");
+  const std::string compiled = Kokkos::DefaultExecutionSpace::name();
+  if (!device.empty() && device != compiled &&
+      device != typeid(Kokkos::DefaultExecutionSpace).name())
+    lmp->error->all(FLERR,
+                    "{}: AMORPH was compiled for the Kokkos default execution space {}, but this "
+                    "LAMMPS runs {}: build AMORPH against the Kokkos of this LAMMPS "
+                    "(doc/src/Kokkos.rst)",
+                    style, compiled, device);
 }
 
 }    // namespace AMORPH_NS
