@@ -87,8 +87,8 @@ FixTML::FixTML(LAMMPS *lmp, int narg, char **arg) :
     nthreads(1), norigins(1), origin_dt(0.0), origin_steps(0), kneigh(0),
     check_per_class((bigint) AMORPH::tml::DEFAULT_CHECK_PER_CLASS), dt_defined(0.0),
     train_binary(0), slot_cols(0), hist_cols(0), out_cols(0), hist(nullptr), out(nullptr),
-    windows_started(0), windows_done(0), last_processed(-1), next_event(-1), g_start(-1.0),
-    g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
+    windows_started(0), windows_done(0), last_processed(-1), next_event(-1), restored_global(0),
+    restored_peratom(0), g_start(-1.0), g_mean(0.0), g_frac(0.0), g_temp(0.0), g_count(0.0)
 {
   if (lmp->citeme) lmp->citeme->add(cite_tml);
   if (narg < 5) AMORPH_NS::missing_cmd_args(FLERR, "fix tml", error);
@@ -717,6 +717,25 @@ void FixTML::setup(int /*vflag*/)
 {
   const bigint t = update->ntimestep;
   bool dropped = false;
+  if (restored_global) {
+    // LAMMPS matches the per-atom restart record by the style name with its suffix (e.g.
+    // tml/kk), the global one without it in newer versions: the window history may be
+    // missing while the schedule came back (a restart of fix tml/kk read by fix tml)
+    int any = restored_peratom, all = 0;
+    MPI_Allreduce(&any, &all, 1, MPI_INT, MPI_MAX, world);
+    bool busy = false;
+    for (int s = 0; s < nwin; ++s) busy |= slot_t0[s] >= 0;
+    if (!all && busy) {
+      init_slots();
+      if (comm->me == 0)
+        error->warning(FLERR,
+                       "{} {}: the restart file holds this fix's window schedule but not its "
+                       "per-atom window history (written by another style, e.g. {}): the windows "
+                       "in progress were dropped",
+                       STYLE, id, utils::strmatch(style, "/kk") ? "tml" : "tml/kk");
+    }
+    restored_global = restored_peratom = 0;
+  }
   if (t < last_processed) {
     // reset_timestep backwards: the windows in progress cannot continue
     for (int s = 0; s < nwin; ++s) dropped |= slot_t0[s] >= 0;
@@ -1127,6 +1146,7 @@ void FixTML::unpack_restart(int nlocal, int nth)
                "features settings differ from those of the run that wrote the restart file",
                STYLE, id, size, 1 + hist_cols + out_cols);
   m++;
+  restored_peratom = 1;
   for (int c = 0; c < hist_cols; ++c) hist[nlocal][c] = extra[nlocal][m++];
   for (int c = 0; c < out_cols; ++c) out[nlocal][c] = extra[nlocal][m++];
 }
@@ -1197,6 +1217,7 @@ void FixTML::restart(char *buf)
     norig_r = (int) list[m++];
     osteps_r = (bigint) list[m++];
   }
+  restored_global = 1;
   if (steps != lag_steps || every_r != every || start_r != start || nwin_r != nwin ||
       outc_r != out_cols || affine_r != affine_remove || norig_r != norigins ||
       osteps_r != origin_steps)

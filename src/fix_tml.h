@@ -69,6 +69,8 @@ class FixTML : public Fix {
   // and at setup; fix tml/kk brings the positions, images and masks to the host here,
   // so that a KOKKOS run copies them only at events, not every step
   virtual void sync_atoms_for_events() {}
+  // the temperature is a number (not a compute or variable, which may read any atom data)
+  bool temp_is_constant() const { return temp_mode == TEMP_CONST; }
 
  private:
   // ---- settings
@@ -128,6 +130,7 @@ class FixTML : public Fix {
   std::vector<int> slot_tcount;
   std::vector<int> slot_next;    // index of the next event (ev_off) of the window
   bigint windows_started, windows_done, last_processed, next_event;
+  int restored_global, restored_peratom;    // restart records received (checked in setup)
 
   // ---- global outputs of the latest completed window
   double g_start, g_mean, g_frac, g_temp, g_count;

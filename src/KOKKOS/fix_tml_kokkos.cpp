@@ -37,7 +37,9 @@ template <class DeviceType> void FixTMLKokkos<DeviceType>::init()
 
 template <class DeviceType> void FixTMLKokkos<DeviceType>::sync_atoms_for_events()
 {
-  atomKK->sync(Host, X_MASK | IMAGE_MASK | MASK_MASK | TAG_MASK);
+  // a temperature compute or variable may read any per-atom data (velocities, masses, ...)
+  // on the host, e.g. compute temp/com, which has no /kk variant
+  atomKK->sync(Host, temp_is_constant() ? (X_MASK | IMAGE_MASK | MASK_MASK | TAG_MASK) : ALL_MASK);
 }
 
 namespace LAMMPS_NS {

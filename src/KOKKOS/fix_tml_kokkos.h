@@ -5,8 +5,9 @@
    only at the steps of its window events (starts, lags, completions); there
    this variant brings positions, images, masks and IDs from the device to
    the host and records there, so that the atom data stay on the device for
-   all other steps (the plain fix, called every step by LAMMPS, would copy all
-   atom data to the host and back every step).  Classification (kNN) runs on
+   the other steps (the plain fix, called every step by LAMMPS, would copy all
+   atom data to the host and back every step; at reneighbouring LAMMPS still
+   migrates atoms with its host exchange, because of the fix's per-atom arrays).  Classification (kNN) runs on
    the host at window ends, as in the plain fix.  Built when AMORPH is
    compiled against a LAMMPS with the KOKKOS package (doc/src/Kokkos.rst).
 ------------------------------------------------------------------------- */

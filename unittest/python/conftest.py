@@ -69,9 +69,11 @@ def portable_2021(text):
             if mod:
                 lines.append(f"dump_modify {d} {mod}")
             if last_run is not None:
-                nsteps = int(out[last_run].split()[1])
+                words = out[last_run].split("#")[0].split()
+                nsteps = int(words[1])
+                end = str(nsteps) if "upto" in words[2:] else f"$(step+{nsteps})"
                 if nsteps > 0:    # (every 1 writes at the setup of a run 0)
-                    lines = [f"variable {d}_end equal $(step+{nsteps})",
+                    lines = [f"variable {d}_end equal {end}",
                              f'variable {d}_at equal "v_{d}_end + (step >= v_{d}_end) * 1000000000"'] \
                         + lines + [f"dump_modify {d} every v_{d}_at"]
                 out[last_run:last_run] = lines
@@ -154,7 +156,8 @@ def create_atoms_random(n, seed, overlap, maxtry, lo, hi, tilt=(0.0, 0.0, 0.0), 
     than overlap (box units): `create_atoms ... random ... overlap d maxtry m` where LAMMPS
     has the keyword (sphere: a region named `ball` must exist); on LAMMPS 29 Sep 2021 the
     same kind of configuration from a random sequential addition here (minimum image in
-    the periodic box, at most maxtry tries per atom), as `create_atoms single` lines."""
+    the box, taken periodic in all three dimensions; at most maxtry tries per atom), as
+    `create_atoms single` lines."""
     if not LAMMPS_2021:
         region = "ball" if sphere is not None else "NULL"
         return (f"create_atoms {atype} random {n} {seed} {region} overlap {overlap} "

@@ -9,7 +9,7 @@ ranks, with half and full Kokkos neighbour lists.  Skipped where the LAMMPS has 
 import numpy as np
 import pytest
 
-from conftest import read_dump, run_lmp
+from conftest import LAMMPS_2021, read_dump, run_lmp
 
 
 def _has_kokkos():
@@ -131,3 +131,71 @@ mass 1 1.0
             L.command("fix ml all tml/kk temp 1.0 lags 0.01 0.02 every 10 train f.txt")
     finally:
         L.close()
+
+
+# fix tml/kk as the only style reading atom data on the host: pair, integrator (fix nve/kk;
+# no thermostat, whose /kk random numbers differ) and the velocities live on the device; the
+# temperature of each window comes from a compute without a /kk variant (temp/com), which reads
+# the velocities on the host.  (With the OpenMP backend host and device share the memory, so
+# this checks the path, equal numbers and the ranks, not the copy itself, which matters on GPUs.)
+TEMP_INPUT = """
+units lj
+atom_modify map array
+lattice fcc 1.0
+region b block 0 5 0 5 0 5
+create_box 1 b
+create_atoms 1 box
+mass * 1.0
+displace_atoms all random 0.05 0.05 0.05 4321 units box
+pair_style lj/cut 2.5
+pair_coeff * * 1.0 1.0
+velocity all create 0.6 777 loop geom
+timestep 0.002
+fix nve all nve
+compute tcom all temp/com
+fix ml all tml temp c_tcom every 50 nwindows 2 lags 0.01 0.02 0.05 0.1 0.2 train features.txt
+run 200
+write_restart mid.restart
+"""
+
+
+@pytest.mark.parametrize("nprocs", [1, 2])
+def test_tml_kk_temperature_from_a_host_compute(tmp_path, nprocs):
+    runs = {}
+    for name, args in (("plain", []), ("kk", ["-k", "on", "t", "2", "-sf", "kk"])):
+        d = tmp_path / name
+        d.mkdir()
+        out = run_lmp(TEMP_INPUT, d, nprocs=nprocs, args=args)
+        runs[name] = _numbers(d / "features.txt")
+    assert "fix tml/kk ml" in out
+    a, b = runs["plain"], runs["kk"]
+    assert a.size > 0 and a.shape == b.shape
+    assert np.all(np.abs(a - b) <= 1e-8 * np.abs(a) + 1e-12)
+
+
+def test_restart_of_tml_kk_read_by_plain_tml(tmp_path):
+    """A restart written by fix tml/kk in the middle of a window, read by fix tml: LAMMPS 29 Sep
+    2021 restores neither record (the style names differ); newer LAMMPS restores the schedule
+    (name without suffix) but not the per-atom history (exact name): fix tml then drops the
+    windows in progress with a warning instead of completing them without atoms.  (The restart
+    of a -sf kk run holds atom style atomic/kk: it is read in a KOKKOS run, with the plain fix
+    tml defined under `suffix off`.)"""
+    d = tmp_path / "w"
+    d.mkdir()
+    run_lmp(TEMP_INPUT.replace("run 200", "run 130"), d, args=["-k", "on", "t", "1", "-sf", "kk"])
+    out = run_lmp(f"""read_restart {d / 'mid.restart'}
+pair_style lj/cut 2.5
+pair_coeff * * 1.0 1.0
+fix nve all nve
+compute tcom all temp/com
+suffix off
+fix ml all tml temp c_tcom every 50 nwindows 2 lags 0.01 0.02 0.05 0.1 0.2 train f2.txt
+suffix on
+run 200
+""", tmp_path, args=["-k", "on", "t", "1", "-sf", "kk"])
+    if LAMMPS_2021:
+        assert "Unused restart file global fix info" in out
+    else:
+        assert "the windows in progress were dropped" in out
+    rows = _numbers(tmp_path / "f2.txt")
+    assert rows.size > 0 and np.all(np.isfinite(rows))
