@@ -62,49 +62,93 @@ constexpr double PI = AMORPH::dma::PI;
 constexpr int MIN_STEPS_PER_PERIOD = 10;
 const char *const AXES[3] = {"x", "y", "z"};
 
-// global vector (1-based indices in the documentation)
-enum {
-  V_TIME = 0,
-  V_TARGET,
-  V_STRESS,
-  V_STRAIN,
-  V_CYCLE,
-  V_EPS0,
-  V_SIG0,
-  V_DELTA,
-  V_ESTORE,
-  V_ELOSS,
-  V_TAND,
-  V_WLOOP,
-  V_WFIT,
-  V_EPS_PHASE,
-  V_SIG_PHASE,
-  V_EPS_MEAN,
-  V_SIG_MEAN,
-  V_VALID,
-  V_NSAMPLES,
-  NVECTOR
+// The results of a completed cycle, in one table.  Its order is that of the global vector
+// (entries 6-19, after the live values), of the DMA file columns after "cycle t_start", and of
+// `last` (then t_start), which the restart record keeps.
+struct CycleColumn {
+  const char *name;                    // DMA file header
+  double (*get)(const DMAResult &);    // from the cycle's fit
+  bool integer;                        // written to the file as an integer
 };
+const CycleColumn CYCLE_COLUMNS[] = {
+    {"eps0",
+     [](const DMAResult &r) {
+       return r.strain_amp;
+     },
+     false},
+    {"sig0",
+     [](const DMAResult &r) {
+       return r.stress_amp;
+     },
+     false},
+    {"delta",
+     [](const DMAResult &r) {
+       return r.delta;
+     },
+     false},
+    {"E_storage",
+     [](const DMAResult &r) {
+       return r.E_storage;
+     },
+     false},
+    {"E_loss",
+     [](const DMAResult &r) {
+       return r.E_loss;
+     },
+     false},
+    {"tan_delta",
+     [](const DMAResult &r) {
+       return r.tan_delta;
+     },
+     false},
+    {"W_loop",
+     [](const DMAResult &r) {
+       return r.W_loop;
+     },
+     false},
+    {"W_fit",
+     [](const DMAResult &r) {
+       return r.W_fit;
+     },
+     false},
+    {"eps_phase",
+     [](const DMAResult &r) {
+       return r.strain_phase;
+     },
+     false},
+    {"sig_phase",
+     [](const DMAResult &r) {
+       return r.stress_phase;
+     },
+     false},
+    {"eps_mean",
+     [](const DMAResult &r) {
+       return r.strain_mean;
+     },
+     false},
+    {"sig_mean",
+     [](const DMAResult &r) {
+       return r.stress_mean;
+     },
+     false},
+    {"valid",
+     [](const DMAResult &r) {
+       return r.valid ? 1.0 : 0.0;
+     },
+     true},
+    {"nsamples",
+     [](const DMAResult &r) {
+       return (double) r.nsamples;
+     },
+     true},
+};
+constexpr int NCYCLE = sizeof(CYCLE_COLUMNS) / sizeof(CYCLE_COLUMNS[0]);
+constexpr int L_TSTART = NCYCLE;    // `last`: the table's values, then the cycle's start time
+constexpr int NLAST = NCYCLE + 1;
 
-// stored results of the last completed cycle (indices into `last`)
-enum {
-  L_EPS0 = 0,
-  L_SIG0,
-  L_DELTA,
-  L_ESTORE,
-  L_ELOSS,
-  L_TAND,
-  L_WLOOP,
-  L_WFIT,
-  L_EPS_PHASE,
-  L_SIG_PHASE,
-  L_EPS_MEAN,
-  L_SIG_MEAN,
-  L_VALID,
-  L_NSAMPLES,
-  L_TSTART,
-  NLAST
-};
+// global vector (1-based indices in the documentation): the live values, then the table
+enum { V_TIME = 0, V_TARGET, V_STRESS, V_STRAIN, V_CYCLE, V_CYCLE_COLUMNS };
+constexpr int NVECTOR = V_CYCLE_COLUMNS + NCYCLE;
 
 // restart record of this fix (before FixNH's own record)
 constexpr double RESTART_TAG = 6173.0 + 1.0 / 4.0;    // "acoustic", version 1
@@ -366,12 +410,12 @@ FixAcoustic::FixAcoustic(LAMMPS *lmp, Settings &&s) :
     fp = fopen(s.file.c_str(), "w");
     if (!fp)
       error->one(FLERR, "Fix acoustic: cannot open file {}: {}", s.file, utils::getsyserror());
+    std::string columns = "# cycle t_start";
+    for (const auto &c : CYCLE_COLUMNS) columns += std::string(" ") + c.name;
     AMORPH_NS::print(fp,
                      "# fix acoustic {}: one line per completed cycle (stress in pressure units, "
-                     "tensile > 0; angles in radians)\n"
-                     "# cycle t_start eps0 sig0 delta E_storage E_loss tan_delta W_loop W_fit "
-                     "eps_phase sig_phase eps_mean sig_mean valid nsamples\n",
-                     id);
+                     "tensile > 0; angles in radians)\n{}\n",
+                     id, columns);
     fflush(fp);
   }
 }
@@ -579,20 +623,7 @@ void FixAcoustic::sample(double t)
 void FixAcoustic::close_cycle()
 {
   const DMAResult r = acc->finish();
-  last[L_EPS0] = r.strain_amp;
-  last[L_SIG0] = r.stress_amp;
-  last[L_DELTA] = r.delta;
-  last[L_ESTORE] = r.E_storage;
-  last[L_ELOSS] = r.E_loss;
-  last[L_TAND] = r.tan_delta;
-  last[L_WLOOP] = r.W_loop;
-  last[L_WFIT] = r.W_fit;
-  last[L_EPS_PHASE] = r.strain_phase;
-  last[L_SIG_PHASE] = r.stress_phase;
-  last[L_EPS_MEAN] = r.strain_mean;
-  last[L_SIG_MEAN] = r.stress_mean;
-  last[L_VALID] = r.valid ? 1.0 : 0.0;
-  last[L_NSAMPLES] = (double) r.nsamples;
+  for (int k = 0; k < NCYCLE; ++k) last[k] = CYCLE_COLUMNS[k].get(r);
   last[L_TSTART] = r.t_start;
   write_cycle_line();
 
@@ -609,8 +640,13 @@ void FixAcoustic::write_cycle_line()
 {
   if (!fp) return;
   AMORPH_NS::print(fp, "{} {:.10g}", cycle, last[L_TSTART]);
-  for (int k = L_EPS0; k <= L_SIG_MEAN; ++k) AMORPH_NS::print(fp, " {:.10g}", last[k]);
-  AMORPH_NS::print(fp, " {} {}\n", (int) last[L_VALID], (bigint) last[L_NSAMPLES]);
+  for (int k = 0; k < NCYCLE; ++k) {
+    if (CYCLE_COLUMNS[k].integer)
+      AMORPH_NS::print(fp, " {}", (bigint) last[k]);
+    else
+      AMORPH_NS::print(fp, " {:.10g}", last[k]);
+  }
+  AMORPH_NS::print(fp, "\n");
   fflush(fp);
 }
 
@@ -648,36 +684,8 @@ double FixAcoustic::compute_vector(int n)
       return eps_cur;
     case V_CYCLE:
       return (double) cycle;
-    case V_EPS0:
-      return last[L_EPS0];
-    case V_SIG0:
-      return last[L_SIG0];
-    case V_DELTA:
-      return last[L_DELTA];
-    case V_ESTORE:
-      return last[L_ESTORE];
-    case V_ELOSS:
-      return last[L_ELOSS];
-    case V_TAND:
-      return last[L_TAND];
-    case V_WLOOP:
-      return last[L_WLOOP];
-    case V_WFIT:
-      return last[L_WFIT];
-    case V_EPS_PHASE:
-      return last[L_EPS_PHASE];
-    case V_SIG_PHASE:
-      return last[L_SIG_PHASE];
-    case V_EPS_MEAN:
-      return last[L_EPS_MEAN];
-    case V_SIG_MEAN:
-      return last[L_SIG_MEAN];
-    case V_VALID:
-      return last[L_VALID];
-    case V_NSAMPLES:
-      return last[L_NSAMPLES];
     default:
-      return 0.0;
+      return (n >= V_CYCLE_COLUMNS && n < NVECTOR) ? last[n - V_CYCLE_COLUMNS] : 0.0;
   }
 }
 
