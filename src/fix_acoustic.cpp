@@ -182,22 +182,51 @@ enum {
 ------------------------------------------------------------------------- */
 
 struct FixAcoustic::Settings {
-  std::vector<std::string> nh;    // FixNH arguments
-  std::vector<char *> ptr;
+  // the loading
   int axis = 2, control = STRESS, kind = WAVE_SINE;
   Waveform wave;
-  std::string varname, file;
+  std::string varname;
   double period = 0.0, p_lat = 0.0;
-  int nharg = 0;
-  LAMMPS *lmp;
+  // output
+  std::string file;
+  // the FixNH command this fix is (ID group acoustic temp ... x P P pdamp ...)
+  std::vector<std::string> nh;
 
-  Settings(LAMMPS *lmp_in, int narg, char **arg) : lmp(lmp_in)
+  Settings(LAMMPS *lmp_in, int narg_in, char **arg_in) :
+      lmp(lmp_in), error(lmp_in->error), args(lmp_in, style), narg(narg_in), arg(arg_in)
   {
-    Error *error = lmp->error;
-    const std::string style = "Fix acoustic";
-    const AMORPH::StyleArgs args(lmp, style);
     if (narg < 6) AMORPH_NS::missing_cmd_args(FLERR, "fix acoustic", error);
+    parse_axis_and_control();
+    parse_waveform();
+    parse_keywords();
+    check_box();
+    build_nh_command();
+  }
 
+  // argv of the FixNH command; the pointers are valid while this object lives and nh is
+  // unchanged (e.g. for the duration of the FixNH constructor call)
+  std::vector<char *> nh_argv()
+  {
+    std::vector<char *> v;
+    for (auto &a : nh) v.push_back(&a[0]);
+    return v;
+  }
+
+ private:
+  const std::string style = "Fix acoustic";
+  LAMMPS *lmp;
+  Error *error;
+  const AMORPH::StyleArgs args;
+  int narg;
+  char **arg;
+  int iarg = 6;
+  // FixNH settings collected from the keywords
+  std::vector<std::string> pass;
+  std::string temp[3], pdamp;
+  bool have_temp = false, have_period = false;
+
+  void parse_axis_and_control()
+  {
     const std::string ax = arg[3];
     if (ax == "x")
       axis = 0;
@@ -215,10 +244,11 @@ struct FixAcoustic::Settings {
       control = STRAIN;
     else
       error->all(FLERR, "{}: control must be 'stress' or 'strain', got '{}'", style, ctl);
+  }
 
-    // waveform
+  void parse_waveform()
+  {
     const std::string wname = arg[5];
-    int iarg = 6;
     auto need = [&](int n, const char *what) {
       if (iarg + n > narg) AMORPH_NS::missing_cmd_args(FLERR, style + " " + what, error);
     };
@@ -262,11 +292,11 @@ struct FixAcoustic::Settings {
     } catch (std::invalid_argument &e) {
       error->all(FLERR, "{}: {}", style, e.what());
     }
+  }
 
-    // keywords; FixNH ones are passed on
-    std::vector<std::string> pass;
-    std::string temp[3], pdamp;
-    bool have_temp = false, have_period = false;
+  // keywords; FixNH ones are passed on
+  void parse_keywords()
+  {
     while (iarg < narg) {
       const std::string kw = arg[iarg];
       auto vals = [&](int n) {
@@ -322,8 +352,10 @@ struct FixAcoustic::Settings {
     if (pdamp.empty()) error->all(FLERR, "{}: the pdamp keyword is required", style);
     if (have_period && kind != WAVE_VARIABLE)
       error->all(FLERR, "{}: the period keyword is only for a v_name waveform", style);
+  }
 
-    // the box
+  void check_box()
+  {
     Domain *domain = lmp->domain;
     if (domain->dimension != 3) error->all(FLERR, "{} requires a 3d simulation", style);
     if (domain->triclinic)
@@ -338,7 +370,10 @@ struct FixAcoustic::Settings {
       if (i != axis && !domain->periodicity[i])
         error->all(FLERR, "{}: lateral axis {} is not periodic (it is barostatted)", style,
                    AXES[i]);
+  }
 
+  void build_nh_command()
+  {
     // FixNH command: ID group acoustic temp ... x P P pdamp ... (loading axis
     // barostatted only under stress control; its target is set every step)
     nh = {arg[0], arg[1], arg[2], "temp", temp[0], temp[1], temp[2]};
@@ -348,8 +383,6 @@ struct FixAcoustic::Settings {
       nh.insert(nh.end(), {AXES[i], plat, plat, pdamp});
     }
     nh.insert(nh.end(), pass.begin(), pass.end());
-    for (auto &s : nh) ptr.push_back(&s[0]);
-    nharg = (int) ptr.size();
   }
 };
 
@@ -361,11 +394,11 @@ FixAcoustic::FixAcoustic(LAMMPS *lmp, int narg, char **arg) :
 }
 
 FixAcoustic::FixAcoustic(LAMMPS *lmp, Settings &&s) :
-    FixNH(lmp, s.nharg, s.ptr.data()), axis(s.axis), control(s.control), wkind(s.kind),
-    wave(std::make_unique<Waveform>(s.wave)), varname(s.varname), ivar(-1), period(s.period),
-    p_lat(s.p_lat), fp(nullptr), started(0), step_base(0), t_base(0.0), dt_clock(0.0), length0(0.0),
-    tgt_now(0.0), tgt_next(0.0), tgt_half(0.0), nremap(0), eps_cur(0.0), sig_cur(0.0),
-    need_first_sample(1), cycle(0), counting(0), last(nullptr)
+    FixNH(lmp, (int) s.nh.size(), s.nh_argv().data()), axis(s.axis), control(s.control),
+    wkind(s.kind), wave(std::make_unique<Waveform>(s.wave)), varname(s.varname), ivar(-1),
+    period(s.period), p_lat(s.p_lat), fp(nullptr), started(0), step_base(0), t_base(0.0),
+    dt_clock(0.0), length0(0.0), tgt_now(0.0), tgt_next(0.0), tgt_half(0.0), nremap(0),
+    eps_cur(0.0), sig_cur(0.0), need_first_sample(1), cycle(0), counting(0), last(nullptr)
 {
   if (!tstat_flag || !pstat_flag) error->all(FLERR, "Fix acoustic: internal setup of FixNH failed");
 
