@@ -127,15 +127,16 @@ namespace tml {
 
       double *dist;                 // k slots, ascending (dist2, idx)
       std::uint32_t *idx;           // original training indices
+      std::uint32_t *pos;           // their tree positions
       const std::uint32_t *perm;    // tree position -> original index
       std::size_t k;
       std::size_t count = 0;
       double radius = std::numeric_limits<double>::max();
 
-      TieKNNResultSet(double *dist_, std::uint32_t *idx_, const std::uint32_t *perm_,
-                      std::size_t k_) :
+      TieKNNResultSet(double *dist_, std::uint32_t *idx_, std::uint32_t *pos_,
+                      const std::uint32_t *perm_, std::size_t k_) :
           dist(dist_),
-          idx(idx_), perm(perm_), k(k_)
+          idx(idx_), pos(pos_), perm(perm_), k(k_)
       {
       }
       std::size_t size() const { return count; }
@@ -144,24 +145,30 @@ namespace tml {
       double worstDist() const { return radius; }
       void sort() {}
 
-      bool addPoint(double d2, std::uint32_t pos)
+      // (d2, id) < (dist[j], idx[j])
+      bool before(double d2, std::uint32_t id, std::size_t j) const
       {
-        const std::uint32_t id = perm[pos];
-        std::size_t j;
-        if (count < k) {
-          j = count++;
-        } else {
-          // reject unless (d2, id) < (dist[k-1], idx[k-1])
-          if (d2 > dist[k - 1] || (d2 == dist[k - 1] && id > idx[k - 1])) return true;
-          j = k - 1;
-        }
-        while (j > 0 && (dist[j - 1] > d2 || (dist[j - 1] == d2 && idx[j - 1] > id))) {
-          dist[j] = dist[j - 1];
-          idx[j] = idx[j - 1];
-          --j;
+        return d2 < dist[j] || (d2 == dist[j] && id < idx[j]);
+      }
+      bool addPoint(double d2, std::uint32_t p)
+      {
+        const std::uint32_t id = perm[p];
+        // reject unless (d2, id) < (dist[k-1], idx[k-1]) (this also rejects the k-th itself)
+        if (count == k && !before(d2, id, k - 1)) return true;
+        // the place of (d2, id); a point offered twice (a seed of a warm start, then again by
+        // the tree search, with the same distance) is kept once
+        std::size_t j = count < k ? count : k - 1;
+        while (j > 0 && before(d2, id, j - 1)) --j;
+        if (j > 0 && idx[j - 1] == id) return true;
+        std::size_t last = count < k ? count++ : k - 1;
+        for (; last > j; --last) {
+          dist[last] = dist[last - 1];
+          idx[last] = idx[last - 1];
+          pos[last] = pos[last - 1];
         }
         dist[j] = d2;
         idx[j] = id;
+        pos[j] = p;
         if (count == k) {
           const double w = dist[k - 1];
           radius = std::nextafter(w + w * RADIUS_SLACK, std::numeric_limits<double>::infinity());
@@ -293,22 +300,34 @@ namespace tml {
     ws.z_.resize(impl_->d);
     ws.dist_.resize(impl_->k);
     ws.idx_.resize(impl_->k);
+    ws.pos_.resize(impl_->k);
+    ws.seed_.resize(impl_->k);
     return ws;
   }
 
-  void KNNRegressor::search(const double *x, Workspace &ws) const
+  void KNNRegressor::search(const double *x, Workspace &ws, bool warm) const
   {
     const Impl &m = *impl_;
     if (ws.z_.size() != m.d) ws.z_.resize(m.d);    // only on first use
-    if (ws.dist_.size() != m.k) {
+    if (ws.dist_.size() != m.k || ws.pos_.size() != m.k) {
       ws.dist_.resize(m.k);
       ws.idx_.resize(m.k);
+      ws.pos_.resize(m.k);
+      ws.seed_.resize(m.k);
+      warm = false;
     }
     if (const auto bad = find_non_finite(nullptr, x, 1, m.d))
       throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite (" +
                                   fmt_double(bad->value) + ")");
     for (std::size_t j = 0; j < m.d; ++j) ws.z_[j] = (x[j] - m.mean[j]) / m.stdev[j];
-    TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), m.perm.data(), m.k);
+    TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), ws.pos_.data(), m.perm.data(), m.k);
+    if (warm) {
+      // the previous query's neighbours, with their exact distances to this query: the set is
+      // full at once, so the tree search prunes with a near-final radius from its start
+      std::copy(ws.pos_.begin(), ws.pos_.end(), ws.seed_.begin());
+      for (const std::uint32_t p : ws.seed_)
+        rs.addPoint(seq_dist2(ws.z_.data(), &m.zt[static_cast<std::size_t>(p) * m.d], m.d), p);
+    }
     m.tree->search(ws.z_.data(), rs);
     if (rs.size() != m.k)
       throw std::runtime_error("T_ML kNN: found only " + std::to_string(rs.size()) +
@@ -345,10 +364,59 @@ namespace tml {
     return predict(x.data());
   }
 
+  namespace {
+    // Queries in an order in which neighbours in feature space follow each other (the leaf
+    // order of a median-split tree over the queries), so that consecutive searches walk the
+    // same parts of the training tree while they are in the cache.  Only the time depends
+    // on the order: each query's answer is the same.
+    constexpr std::size_t ORDER_LEAF = 16;
+    void locality_order(const double *X, std::size_t d, std::uint32_t *first, std::uint32_t *last)
+    {
+      while (static_cast<std::size_t>(last - first) > ORDER_LEAF) {
+        std::size_t split = 0;
+        double widest = -1.0;
+        for (std::size_t j = 0; j < d; ++j) {
+          double lo = X[*first * d + j], hi = lo;
+          for (const std::uint32_t *q = first; q != last; ++q) {
+            lo = std::min(lo, X[*q * d + j]);
+            hi = std::max(hi, X[*q * d + j]);
+          }
+          if (hi - lo > widest) {
+            widest = hi - lo;
+            split = j;
+          }
+        }
+        std::uint32_t *mid = first + (last - first) / 2;
+        std::nth_element(first, mid, last, [X, d, split](std::uint32_t a, std::uint32_t b) {
+          return X[a * d + split] < X[b * d + split];
+        });
+        locality_order(X, d, first, mid);
+        first = mid;
+      }
+    }
+  }    // namespace
+
   void KNNRegressor::predict(const double *X, std::size_t nq, double *out, Workspace &ws) const
   {
     const std::size_t d = impl_->d;
-    for (std::size_t q = 0; q < nq; ++q) out[q] = predict(X + q * d, ws);
+    if (nq <= ORDER_LEAF) {
+      for (std::size_t q = 0; q < nq; ++q) out[q] = predict(X + q * d, ws);
+      return;
+    }
+    // a non-finite query is reported as in query order (the first one), before any search
+    for (std::size_t q = 0; q < nq; ++q)
+      if (const auto bad = find_non_finite(nullptr, X + q * d, 1, d))
+        throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite (" +
+                                    fmt_double(bad->value) + ")");
+    std::vector<std::uint32_t> &order = ws.order_;    // (grows only: no allocation when reused)
+    order.resize(nq);
+    for (std::size_t q = 0; q < nq; ++q) order[q] = static_cast<std::uint32_t>(q);
+    locality_order(X, d, order.data(), order.data() + nq);
+    for (std::size_t r = 0; r < nq; ++r) {
+      const std::uint32_t q = order[r];
+      search(X + static_cast<std::size_t>(q) * d, ws, r > 0);
+      out[q] = mean_label(ws);
+    }
   }
 
   void KNNRegressor::predict_batch(const double *X, std::size_t nq, double *out,

@@ -62,9 +62,12 @@ namespace tml {
 
      private:
       friend class KNNRegressor;
-      std::vector<double> z_;             // standardised query
-      std::vector<double> dist_;          // k squared distances, ascending
-      std::vector<std::uint32_t> idx_;    // k training indices
+      std::vector<double> z_;               // standardised query
+      std::vector<double> dist_;            // k squared distances, ascending
+      std::vector<std::uint32_t> idx_;      // k training indices
+      std::vector<std::uint32_t> order_;    // processing order of a batch of queries
+      std::vector<std::uint32_t> pos_;      // tree positions of the k neighbours found
+      std::vector<std::uint32_t> seed_;     // ... of the previous query (warm start)
     };
 
     explicit KNNRegressor(const Model &model);    // k = model.k_default()
@@ -85,7 +88,10 @@ namespace tml {
     double predict(const double *x, Workspace &ws) const;
     double predict(const double *x) const;                 // allocates a workspace
     double predict(const std::vector<double> &x) const;    // checks x.size() == d
-    // nq queries (row-major nq x d) -> out[nq]; one workspace for all queries.
+    // nq queries (row-major nq x d) -> out[nq]; one workspace for all queries (no
+    // allocation once it has served a batch of nq or more).  The queries are searched in an
+    // order that keeps neighbouring queries together (faster: cache); the answers do not
+    // depend on it, and a non-finite query is reported as the first one in query order.
     void predict(const double *X, std::size_t nq, double *out, Workspace &ws) const;
     // same, split over nthreads std::threads (nthreads = 0: hardware threads);
     // results do not depend on nthreads.
@@ -101,7 +107,9 @@ namespace tml {
 
    private:
     struct Impl;
-    void search(const double *x, Workspace &ws) const;
+    // warm: start from the neighbours of the previous query of ws (ws.seed_), which only
+    // tightens the search radius early (the answer is the same)
+    void search(const double *x, Workspace &ws, bool warm = false) const;
     double mean_label(const Workspace &ws) const;
     std::unique_ptr<Impl> impl_;
   };
