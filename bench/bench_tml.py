@@ -73,16 +73,21 @@ def bench_knn(tmp):
     tml.write_features(fq.replace(".bin", ".txt"), tml.FeatureSet(meta, yq, Xq))
     ftr, fq = ftr.replace(".bin", ".txt"), fq.replace(".bin", ".txt")
 
-    L = new_lammps(flog)
-    for line in ["units metal", "region b block 0 1 0 1 0 1", "create_box 1 b", "timestep 0.002"]:
-        L.command(line)
-    t0 = time.perf_counter()
-    L.command(f"fix kn all tml temp 300 model features {ftr} k 50 threads 1 classify {fq} {fout}")
-    t_fix_total = time.perf_counter() - t0
-    L.close()
-    m = re.search(r"classified (\d+) rows .* in ([0-9.eE+-]+) s", open(flog).read())
-    t_fix = float(m.group(2))
-    ours = np.loadtxt(fout)[:, 1]
+    def classify(threads):
+        L = new_lammps(flog)
+        for line in ["units metal", "region b block 0 1 0 1 0 1", "create_box 1 b", "timestep 0.002"]:
+            L.command(line)
+        t0 = time.perf_counter()
+        L.command(f"fix kn all tml temp 300 model features {ftr} k 50 threads {threads} "
+                  f"classify {fq} {fout}")
+        total = time.perf_counter() - t0
+        L.close()
+        m = re.search(r"classified (\d+) rows .* in ([0-9.eE+-]+) s", open(flog).read())
+        return float(m.group(2)), total, np.loadtxt(fout)[:, 1]
+
+    t_fix, t_fix_total, ours = classify(1)
+    # thread scaling within one rank (the fix's `threads`, default: LAMMPS's OpenMP threads)
+    t_fix2, _, ours2 = classify(2)
 
     from sklearn.neighbors import KNeighborsRegressor
     from sklearn.preprocessing import StandardScaler
@@ -100,6 +105,9 @@ def bench_knn(tmp):
     print(f"  scikit-learn ({reg._fit_method:7s})  : {t_sk:8.3f} s for the queries  ({NQUERY / t_sk:10.0f} queries/s); "
           f"fit {t_fit:.2f} s")
     print(f"  RATIO sklearn/fix = {t_sk / t_fix:.2f}x   (goal >= 10x)")
+    print(f"  fix tml with 2 threads   : {t_fix2:8.3f} s ({NQUERY / t_fix2:10.0f} queries/s), "
+          f"speed-up over 1 thread {t_fix / t_fix2:.2f}x, answers identical: "
+          f"{bool(np.array_equal(ours, ours2))}")
     print(f"  agreement: max |dT_ML| = {diff.max():.3g}, rows differing by > 1e-9: "
           f"{int((diff > 1e-9).sum())} (distance ties at the k-th neighbour)", flush=True)
 

@@ -23,22 +23,27 @@ def _has_kokkos():
 
 pytestmark = pytest.mark.skipif(not _has_kokkos(), reason="this LAMMPS has no KOKKOS package")
 
-# An LJ binary mixture in a periodic box, thermalised atoms, every AMORPH style of an MD user:
-# fix acoustic integrates (stress-controlled sine), compute nonaffine/atom and boop/atom are
-# dumped, fix tml records its features, compute pdf/aniso is averaged by fix ave/time.
-INPUT = """
-units lj
+def lj_crystal(ncell, ntypes):
+    """An fcc LJ crystal of ncell^3 cells, atoms displaced at random (types 1 and 2 mixed
+    50/50 when ntypes is 2), pair lj/cut."""
+    mix = "set type 1 type/fraction 2 0.5 12345\n" if ntypes == 2 else ""
+    return f"""units lj
 atom_modify map array
 lattice fcc 1.0
-region b block 0 6 0 6 0 6
-create_box 2 b
+region b block 0 {ncell} 0 {ncell} 0 {ncell}
+create_box {ntypes} b
 create_atoms 1 box
-set type 1 type/fraction 2 0.5 12345
-mass * 1.0
+{mix}mass * 1.0
 displace_atoms all random 0.05 0.05 0.05 4321 units box
 pair_style lj/cut 2.5
 pair_coeff * * 1.0 1.0
-pair_coeff 1 2 1.0 1.05
+"""
+
+
+# An LJ binary mixture in a periodic box, thermalised atoms, every AMORPH style of an MD user:
+# fix acoustic integrates (stress-controlled sine), compute nonaffine/atom and boop/atom are
+# dumped, fix tml records its features, compute pdf/aniso is averaged by fix ave/time.
+INPUT = lj_crystal(6, 2) + """pair_coeff 1 2 1.0 1.05
 neighbor 0.3 bin
 velocity all create 0.3 777 loop geom
 timestep 0.002
@@ -138,18 +143,7 @@ mass 1 1.0
 # temperature of each window comes from a compute without a /kk variant (temp/com), which reads
 # the velocities on the host.  (With the OpenMP backend host and device share the memory, so
 # this checks the path, equal numbers and the ranks, not the copy itself, which matters on GPUs.)
-TEMP_INPUT = """
-units lj
-atom_modify map array
-lattice fcc 1.0
-region b block 0 5 0 5 0 5
-create_box 1 b
-create_atoms 1 box
-mass * 1.0
-displace_atoms all random 0.05 0.05 0.05 4321 units box
-pair_style lj/cut 2.5
-pair_coeff * * 1.0 1.0
-velocity all create 0.6 777 loop geom
+TEMP_INPUT = lj_crystal(5, 1) + """velocity all create 0.6 777 loop geom
 timestep 0.002
 fix nve all nve
 compute tcom all temp/com
