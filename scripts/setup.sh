@@ -536,7 +536,7 @@ cmd_test() {
   local rc=0
   log "tests against LAMMPS $(cat "$CACHE/lammps-sid.version") (newest): full suite"
   ctest --test-dir "$HERE/build/sid" --output-on-failure || rc=1
-  log "tests against LAMMPS $(cat "$CACHE/lammps-trixie.version") (oldest supported): full suite"
+  log "tests against LAMMPS $(cat "$CACHE/lammps-trixie.version") (Debian trixie): full suite"
   ctest --test-dir "$HERE/build/trixie" --output-on-failure || rc=1
   if [ $bookworm = 1 ]; then
     log "tests against LAMMPS $(cat "$CACHE/lammps-bookworm.version") (29 Sep 2021, with KOKKOS): full suite"
