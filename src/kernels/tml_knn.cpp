@@ -305,6 +305,16 @@ namespace tml {
     return ws;
   }
 
+  namespace {
+    // one query of d features must be finite (the error of search() and of a batch)
+    void require_finite_query(const double *x, std::size_t d)
+    {
+      if (const auto bad = find_non_finite(nullptr, x, 1, d))
+        throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite (" +
+                                    fmt_double(bad->value) + ")");
+    }
+  }    // namespace
+
   void KNNRegressor::search(const double *x, Workspace &ws, bool warm) const
   {
     const Impl &m = *impl_;
@@ -316,9 +326,7 @@ namespace tml {
       ws.seed_.resize(m.k);
       warm = false;
     }
-    if (const auto bad = find_non_finite(nullptr, x, 1, m.d))
-      throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite (" +
-                                  fmt_double(bad->value) + ")");
+    require_finite_query(x, m.d);
     for (std::size_t j = 0; j < m.d; ++j) ws.z_[j] = (x[j] - m.mean[j]) / m.stdev[j];
     TieKNNResultSet rs(ws.dist_.data(), ws.idx_.data(), ws.pos_.data(), m.perm.data(), m.k);
     if (warm) {
@@ -404,10 +412,7 @@ namespace tml {
       return;
     }
     // a non-finite query is reported as in query order (the first one), before any search
-    for (std::size_t q = 0; q < nq; ++q)
-      if (const auto bad = find_non_finite(nullptr, X + q * d, 1, d))
-        throw std::invalid_argument("T_ML kNN: query " + bad->what() + " is not finite (" +
-                                    fmt_double(bad->value) + ")");
+    for (std::size_t q = 0; q < nq; ++q) require_finite_query(X + q * d, d);
     std::vector<std::uint32_t> &order = ws.order_;    // (grows only: no allocation when reused)
     order.resize(nq);
     for (std::size_t q = 0; q < nq; ++q) order[q] = static_cast<std::uint32_t>(q);
