@@ -35,7 +35,9 @@
 
 namespace AMORPH {
 
-inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp)
+// borders(): rebuilds the ghosts between runs; Comm::borders() by default (the Kokkos styles
+// pass the host version, see src/KOKKOS/amorph_kokkos.h)
+template <class Borders> inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp, const Borders &borders)
 {
   if (lmp->update->whichflag) {
     lmp->comm->forward_comm();
@@ -58,12 +60,19 @@ inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp)
   atom->nghost = 0;
   atom->avec->clear_bonus();
   lmp->comm->setup();
-  lmp->comm->borders();
+  borders();
   if (domain->triclinic) {
     domain->lamda2x(atom->nlocal + atom->nghost);
     for (int i = 0; i < nlocal; ++i)
       std::copy(&keep[3 * (std::size_t) i], &keep[3 * (std::size_t) i] + 3, atom->x[i]);
   }
+}
+
+inline void current_ghosts(LAMMPS_NS::LAMMPS *lmp)
+{
+  current_ghosts(lmp, [lmp]() {
+    lmp->comm->borders();
+  });
 }
 
 // The ghost atom cutoff the next run will have, known already in init() (Comm sets its own

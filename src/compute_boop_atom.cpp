@@ -42,8 +42,6 @@ using namespace LAMMPS_NS;
 using AMORPH::boop::SphericalHarmonics;
 using AMORPH::boop::Wigner3jTable;
 
-static constexpr double QL_EPSILON = 1.0e-6;
-
 static const char cite_boop[] =
     "compute boop/atom (AMORPH): doi:10.1103/PhysRevB.28.784, doi:10.1063/1.2977970\n\n"
     "@Article{Steinhardt83,\n author = {P. J. Steinhardt and D. R. Nelson and M. Ronchetti},\n"
@@ -173,6 +171,7 @@ ComputeBoopAtom::ComputeBoopAtom(LAMMPS *lmp, int narg, char **arg) :
   }
   nhalf = ylm->half_size();
   if (bondflag) bond_slot = ylm->slot(bond_l);
+  for (const auto &w : w3j) w3j_views.push_back(w->view());
 
   // column layout
   const int nl = (int) degrees.size();
@@ -276,30 +275,10 @@ int ComputeBoopAtom::select_neighbors(int i)
 
 /* ---------------------------------------------------------------------- */
 
-void ComputeBoopAtom::per_degree_outputs(const double *re, const double *im, double *out_q,
-                                         double *out_w, double *out_wh)
-{
-  for (int k = 0; k < (int) degrees.size(); ++k) {
-    const int l = degrees[k];
-    const double *r = re + ylm->half_offset(k);
-    const double *m = im + ylm->half_offset(k);
-    const double q = AMORPH::boop::ql_half(l, r, m);
-    if (out_q) out_q[k] = q;
-    if (out_w) out_w[k] = w3j[k]->wl_half(r, m);
-    // w-hat is the ratio of two vanishing numbers when q_l -> 0: defined as 0 below
-    // QL_EPSILON, as in compute orientorder/atom
-    if (out_wh) out_wh[k] = q < QL_EPSILON ? 0.0 : w3j[k]->wl_hat_half(r, m);
-  }
-}
-
-/* ---------------------------------------------------------------------- */
-
 void ComputeBoopAtom::compute_peratom()
 {
   invoked_peratom = update->ntimestep;
 
-  // ghost positions as current as the owned ones (see amorph_ghosts.h); first, since
-  // rebuilding the ghosts between runs may grow the atom arrays
   // a compute defined after the last run and read at once (e.g. by the Python module) has
   // not been initialised: its cutoff is unknown
   if (!(cutsq > 0.0))
@@ -307,7 +286,9 @@ void ComputeBoopAtom::compute_peratom()
                "Compute boop/atom {} was not initialised: run 0 (or a run) after "
                "defining it",
                id);
-  AMORPH::current_ghosts(lmp);
+  // ghost positions as current as the owned ones (see amorph_ghosts.h); first, since
+  // rebuilding the ghosts between runs may grow the atom arrays
+  refresh_ghosts();
   if (atom->nmax > nmax) {
     memory->destroy(boop);
     memory->destroy(qlm);
@@ -316,7 +297,26 @@ void ComputeBoopAtom::compute_peratom()
     memory->create(qlm, nmax, 2 * nhalf, "boop/atom:qlm");
     array_atom = boop;
   }
+  sync_host_atoms();
+  find_bonds();
+  evaluate_pass1();
+  if (!need_neighbors_of_neighbors()) return;
+  ghost_qlm();
+  evaluate_pass2();
+}
 
+void ComputeBoopAtom::refresh_ghosts()
+{
+  AMORPH::current_ghosts(lmp);
+}
+
+/* ----------------------------------------------------------------------
+   the neighbours of the atoms of pass 1 (bond list), with the collective
+   errors and warnings of the selection
+------------------------------------------------------------------------- */
+
+void ComputeBoopAtom::find_bonds()
+{
   if (mode == NEIGH_VORONOI) {
     voronoi_neighbors();
   } else {
@@ -333,38 +333,28 @@ void ComputeBoopAtom::compute_peratom()
   const int nlocal = atom->nlocal;
   const int *mask = atom->mask;
   const bool second = need_neighbors_of_neighbors();
-  if (nlocal > 0) memset(&boop[0][0], 0, sizeof(double) * nlocal * size_peratom_cols);
-  if (nlocal > 0) memset(&qlm[0][0], 0, sizeof(double) * nlocal * 2 * nhalf);
-  nb_first.assign(nlocal, 0);
-  nb_num.assign(nlocal, 0);
-  nb_list.clear();
+  eval_atom.clear();
+  eval_out.clear();
+  bond_first.assign(1, 0);
+  bond_j.clear();
+  bond_vec.clear();
   nsann_failed = 0;
   bigint ntoo_few = 0;
-
-  // pass 1: neighbours, q_lm, Steinhardt invariants (q_lm of all local atoms when the
-  // averaged outputs need them for neighbours outside the group)
   for (int i = 0; i < nlocal; ++i) {
-    if (!second && !(mask[i] & groupbit)) continue;
+    const int in_group = (mask[i] & groupbit) ? 1 : 0;
+    if (!second && !in_group) continue;
     const int nb = select_neighbors(i);
     if (nb < 0) {
       ++ntoo_few;
       continue;
     }
-    double *re = qlm[i];
-    double *im = qlm[i] + nhalf;
-    for (int k = 0; k < nb; ++k)
-      ylm->accumulate_half(cand[k].dx, cand[k].dy, cand[k].dz, cand[k].w, re, im);
-    if (second) {
-      nb_first[i] = (int) nb_list.size();
-      nb_num[i] = nb;
-      for (int k = 0; k < nb; ++k) nb_list.push_back(cand[k].j);
+    eval_atom.push_back(i);
+    eval_out.push_back(in_group);
+    for (int k = 0; k < nb; ++k) {
+      bond_j.push_back(cand[k].j);
+      bond_vec.insert(bond_vec.end(), {cand[k].dx, cand[k].dy, cand[k].dz, cand[k].w});
     }
-    if (mask[i] & groupbit) {
-      double *out = boop[i];
-      per_degree_outputs(re, im, col_q >= 0 ? out + col_q : nullptr,
-                         col_w >= 0 ? out + col_w : nullptr, col_wh >= 0 ? out + col_wh : nullptr);
-      out[col_nb] = nb;
-    }
+    bond_first.push_back((int) bond_j.size());
   }
 
   bigint all;
@@ -382,42 +372,75 @@ void ComputeBoopAtom::compute_peratom()
                      "they use all neighbours within the cutoff (increase the cutoff)",
                      sqrt(cutsq), all);
   }
-  if (!second) return;
+}
 
-  // pass 2: q_lm of ghost atoms, then averaged outputs and bond crystallinity
+AMORPH::boop::BoopSetup ComputeBoopAtom::setup() const
+{
+  return {ylm->tables(),  w3j_views.data(),
+          degrees.data(), (int) degrees.size(),
+          nhalf,          col_q,
+          col_w,          col_wh,
+          col_qbar,       col_wbar,
+          col_bond,       col_nb,
+          bond_l,         bond_slot,
+          bond_threshold};
+}
+
+/* ----------------------------------------------------------------------
+   the passes over the atoms (kernels/boop_kernel.h): q_lm of the atoms of
+   pass 1 and their invariants; after the q_lm of the ghosts arrived, the
+   averaged invariants and the bond order of the group's atoms
+------------------------------------------------------------------------- */
+
+namespace {
+// accessors of the host arrays for the per-atom kernels
+struct HostRows {    // q(j, c) = p[j][c]
+  double **p;
+  double &operator()(int j, int c) const { return p[j][c]; }
+};
+struct HostRow {    // out(c) = p[c]
+  double *p;
+  double &operator()(int c) const { return p[c]; }
+};
+struct HostBonds {    // bvec(b, k) = p[4 b + k]
+  const double *p;
+  double operator()(int b, int k) const { return p[4 * (std::size_t) b + k]; }
+};
+struct HostIndex {    // bj(b) = p[b]
+  const int *p;
+  int operator()(int b) const { return p[b]; }
+};
+}    // namespace
+
+void ComputeBoopAtom::evaluate_pass1()
+{
+  const int nlocal = atom->nlocal;
+  if (nlocal > 0) memset(&boop[0][0], 0, sizeof(double) * nlocal * size_peratom_cols);
+  if (nlocal > 0) memset(&qlm[0][0], 0, sizeof(double) * nlocal * 2 * nhalf);
+  const AMORPH::boop::BoopSetup s = setup();
+  const HostBonds bvec{bond_vec.data()};
+  const HostRows q{qlm};
+  for (int a = 0; a < (int) eval_atom.size(); ++a) {
+    const int i = eval_atom[a];
+    AMORPH::boop::atom_pass1(s, i, bvec, bond_first[a], bond_first[a + 1], q, eval_out[a] != 0,
+                             HostRow{boop[i]});
+  }
+}
+
+void ComputeBoopAtom::ghost_qlm()
+{
   AMORPH_NS::forward_comm(comm, this);
+}
 
-  bar.resize(2 * nhalf);
-  for (int i = 0; i < nlocal; ++i) {
-    if (!(mask[i] & groupbit)) continue;
-    const int nb = nb_num[i];
-    const int *nbs = nb_list.data() + nb_first[i];
-    double *out = boop[i];
-    if (qbarflag || wbarflag) {
-      std::copy(qlm[i], qlm[i] + 2 * nhalf, bar.begin());
-      for (int k = 0; k < nb; ++k) {
-        const double *qj = qlm[nbs[k]];
-        for (int c = 0; c < 2 * nhalf; ++c) bar[c] += qj[c];
-      }
-      const double inv = 1.0 / (nb + 1);
-      for (double &v : bar) v *= inv;
-      per_degree_outputs(bar.data(), bar.data() + nhalf, col_qbar >= 0 ? out + col_qbar : nullptr,
-                         nullptr, col_wbar >= 0 ? out + col_wbar : nullptr);
-    }
-    if (bondflag) {
-      const int off = ylm->half_offset(bond_slot);
-      int ncryst = 0;
-      double ssum = 0.0;
-      for (int k = 0; k < nb; ++k) {
-        const double *qj = qlm[nbs[k]];
-        const double s = AMORPH::boop::bond_crystallinity_half(
-            bond_l, qlm[i] + off, qlm[i] + nhalf + off, qj + off, qj + nhalf + off);
-        ssum += s;
-        if (s > bond_threshold) ++ncryst;
-      }
-      out[col_bond] = ncryst;
-      out[col_bond + 1] = nb > 0 ? ssum / nb : 0.0;
-    }
+void ComputeBoopAtom::evaluate_pass2()
+{
+  const AMORPH::boop::BoopSetup s = setup();
+  const HostIndex bj{bond_j.data()};
+  const HostRows q{qlm};
+  for (int a = 0; a < (int) eval_atom.size(); ++a) {
+    if (!eval_out[a]) continue;
+    const int i = eval_atom[a];
+    AMORPH::boop::atom_pass2(s, i, bj, bond_first[a], bond_first[a + 1], q, HostRow{boop[i]});
   }
 }
 
@@ -523,7 +546,10 @@ double ComputeBoopAtom::memory_usage()
 {
   double bytes = (double) nmax * size_peratom_cols * sizeof(double);
   bytes += (double) nmax * 2 * nhalf * sizeof(double);
-  bytes += (double) (nb_first.capacity() + nb_num.capacity() + nb_list.capacity()) * sizeof(int);
+  bytes += (double) (eval_atom.capacity() + eval_out.capacity() + bond_first.capacity() +
+                     bond_j.capacity()) *
+      sizeof(int);
+  bytes += (double) bond_vec.capacity() * sizeof(double);
   bytes += (double) cand.capacity() * sizeof(Cand);
   bytes += cells.memory_usage();
   bytes += (double) (vor_first.capacity() + vor_num.capacity() + vor_j.capacity()) * sizeof(int);

@@ -26,6 +26,8 @@ namespace AMORPH {
 namespace boop {
   class SphericalHarmonics;
   class Wigner3jTable;
+  struct W3jView;
+  struct BoopSetup;
 }    // namespace boop
 }    // namespace AMORPH
 
@@ -43,7 +45,7 @@ class ComputeBoopAtom : public Compute {
 
   enum { NEIGH_CUTOFF, NEIGH_NNN, NEIGH_SANN, NEIGH_VORONOI };
 
- private:
+ protected:
   std::vector<int> degrees;
   double cutoff;    // user cutoff (0: pair cutoff)
   double cutsq;
@@ -59,11 +61,17 @@ class ComputeBoopAtom : public Compute {
   std::vector<std::unique_ptr<AMORPH::boop::Wigner3jTable>> w3j;    // one per degree
   int nhalf;    // q_lm values (m >= 0) per atom; stored as re[nhalf], im[nhalf]
 
+  std::vector<AMORPH::boop::W3jView> w3j_views;    // of w3j, for the per-atom kernels
+
   int nmax;
   double **boop;    // per-atom output array
   double **qlm;     // per-atom q_lm (local + ghost), 2*nhalf values
-  // neighbours chosen for each local atom (CSR), needed by averaging and s(i,j)
-  std::vector<int> nb_first, nb_num, nb_list;
+  // the atoms of pass 1 (the group, or all local atoms when the averaged outputs need the
+  // q_lm of neighbours outside the group), whether each is in the group, and their chosen
+  // neighbours (CSR): bonds of eval_atom[a] are bond_first[a] .. bond_first[a+1]-1, each a
+  // local/ghost index and (dx, dy, dz, weight)
+  std::vector<int> eval_atom, eval_out, bond_first, bond_j;
+  std::vector<double> bond_vec;
   // scratch for the candidate neighbours of one atom
   struct Cand {
     double rsq;
@@ -83,8 +91,17 @@ class ComputeBoopAtom : public Compute {
 
   bool need_neighbors_of_neighbors() const { return qbarflag || wbarflag || bondflag; }
   int select_neighbors(int i);
-  void per_degree_outputs(const double *re, const double *im, double *out_q, double *out_w,
-                          double *out_wh);
+  void find_bonds();
+  AMORPH::boop::BoopSetup setup() const;
+
+  // what the Kokkos variant (src/KOKKOS) does otherwise: ghost positions as current as the
+  // owned ones, host atom data for the neighbour search, pass 1 (q_lm and the per-atom
+  // invariants), the q_lm of the ghost atoms, pass 2 (averages, bond order)
+  virtual void refresh_ghosts();
+  virtual void sync_host_atoms() {}
+  virtual void evaluate_pass1();
+  virtual void ghost_qlm();
+  virtual void evaluate_pass2();
 };
 
 }    // namespace LAMMPS_NS

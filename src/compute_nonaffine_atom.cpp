@@ -320,7 +320,7 @@ void ComputeNonaffineAtom::sync_frame()
 {
   // ghost positions as current as the owned ones (see amorph_ghosts.h); first, since
   // rebuilding the ghosts between runs may grow the atom arrays
-  AMORPH::current_ghosts(lmp);
+  refresh_ghosts();
   if (atom->nmax > nmax) {
     memory->destroy(out);
     memory->destroy(xr);
@@ -330,6 +330,11 @@ void ComputeNonaffineAtom::sync_frame()
     array_atom = out;
   }
   track_box();
+}
+
+void ComputeNonaffineAtom::refresh_ghosts()
+{
+  AMORPH::current_ghosts(lmp);
 }
 
 /* ----------------------------------------------------------------------
@@ -512,6 +517,7 @@ void ComputeNonaffineAtom::run_setup()
   frozen_step = -1;
   find_fixes();
   sync_frame();
+  sync_host_atoms();
   rebuild_bonds();
 }
 
@@ -532,9 +538,11 @@ void ComputeNonaffineAtom::end_of_step_hook()
   // values of this step are those with the old reference: compute them now (consumers
   // later in this step get them since invoked_peratom == step), then reset
   if (invoked_peratom != step) compute_peratom();
+  sync_host_atoms();
   capture_reference();
   frozen_step = step;
   sync_frame();
+  sync_host_atoms();
   rebuild_bonds();
 }
 
@@ -547,6 +555,7 @@ int ComputeNonaffineAtom::modify_param(int narg, char **arg)
     if (strcmp(arg[1], "now") != 0)
       error->all(FLERR, "{}: compute_modify reference takes 'now', got '{}'", STYLE, arg[1]);
     find_fixes();
+    sync_host_atoms();
     capture_reference();
     frozen_step = -1;
     return AMORPH_NS::consumed_compute_modify_args(arg, 2, dynamic_user);
@@ -576,7 +585,9 @@ void ComputeNonaffineAtom::build_bonds()
 {
   const int nlocal = atom->nlocal;
   const int *mask = atom->mask;
+  double **x0 = store_array(store);
   bond_atom.clear();
+  bond_need.clear();
   bond_first.assign(1, 0);
   bond_j.clear();
   bond_d0.clear();
@@ -584,6 +595,7 @@ void ComputeNonaffineAtom::build_bonds()
   for (const int i : cells.order()) {
     if (i >= nlocal || !(mask[i] & groupbit)) continue;
     bond_atom.push_back(i);
+    bond_need.push_back((int) x0[i][3]);
     cells.for_each_neighbor(i, [&](int j, double dx, double dy, double dz, double) {
       bond_j.push_back(j);
       bond_d0.push_back(dx);
@@ -598,6 +610,7 @@ void ComputeNonaffineAtom::build_bonds()
   bonds_nlocal = nlocal;
   bonds_nghost = atom->nghost;
   for (int k = 0; k < 6; ++k) bonds_h0[k] = ref->h0[k];
+  bonds_built();
 }
 
 void ComputeNonaffineAtom::compute_peratom()
@@ -611,80 +624,11 @@ void ComputeNonaffineAtom::compute_peratom()
   invoked_peratom = update->ntimestep;
   find_fixes();
   sync_frame();
-  if (!bonds_current()) rebuild_bonds();
-
-  double **x0 = store_array(store);
-  double **x = atom->x;
-  const int ncol = size_peratom_cols;
-  if (atom->nlocal > 0) memset(&out[0][0], 0, sizeof(double) * atom->nlocal * ncol);
-
-  bigint nlost = 0;
-  const int nat = (int) bond_atom.size();
-  for (int a = 0; a < nat; ++a) {
-    const int i = bond_atom[a];
-    // the sums of NA::Accumulator::add(d0, d), accumulated inline (V symmetric)
-    const double xi = x[i][0], yi = x[i][1], zi = x[i][2];
-    double v00 = 0, v01 = 0, v02 = 0, v11 = 0, v12 = 0, v22 = 0, S = 0;
-    double B[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-    const int b0 = bond_first[a], b1 = bond_first[a + 1];
-    for (int b = b0; b < b1; ++b) {
-      const double *d0 = &bond_d0[3 * (std::size_t) b];
-      const double *xj = x[bond_j[b]];
-      const double dx = d0[0], dy = d0[1], dz = d0[2];
-      const double u0 = (xj[0] - xi) - dx;
-      const double u1 = (xj[1] - yi) - dy;
-      const double u2 = (xj[2] - zi) - dz;
-      v00 += dx * dx;
-      v01 += dx * dy;
-      v02 += dx * dz;
-      v11 += dy * dy;
-      v12 += dy * dz;
-      v22 += dz * dz;
-      B[0] += u0 * dx;
-      B[1] += u0 * dy;
-      B[2] += u0 * dz;
-      B[3] += u1 * dx;
-      B[4] += u1 * dy;
-      B[5] += u1 * dz;
-      B[6] += u2 * dx;
-      B[7] += u2 * dy;
-      B[8] += u2 * dz;
-      S += u0 * u0 + u1 * u1 + u2 * u2;
-    }
-    NA::Accumulator acc;
-    const double V[9] = {v00, v01, v02, v01, v11, v12, v02, v12, v22};
-    for (int c = 0; c < 9; ++c) {
-      acc.V[c] = V[c];
-      acc.B[c] = B[c];
-    }
-    acc.S = S;
-    acc.n = b1 - b0;
-    double *o = out[i];
-    if (acc.n < (int) x0[i][3]) {
-      ++nlost;
-      o[4] = -1.0;
-      continue;
-    }
-    const NA::Result r = acc.finish();
-    if (!r.valid) continue;    // flag 0, values 0
-    o[0] = r.d2min;
-    o[1] = r.von_mises;
-    o[2] = r.volumetric;
-    o[3] = r.rotation;
-    o[4] = 1.0;
-    if (col_F >= 0)
-      for (int k = 0; k < 9; ++k) o[col_F + k] = r.F[k];
-    if (col_strain >= 0) {
-      // LAMMPS / OVITO order xx yy zz xy xz yz (the kernel's Voigt order is xx yy zz yz xz xy)
-      o[col_strain + 0] = r.eta[NA::XX];
-      o[col_strain + 1] = r.eta[NA::YY];
-      o[col_strain + 2] = r.eta[NA::ZZ];
-      o[col_strain + 3] = r.eta[NA::XY];
-      o[col_strain + 4] = r.eta[NA::XZ];
-      o[col_strain + 5] = r.eta[NA::YZ];
-    }
+  if (!bonds_current()) {
+    sync_host_atoms();
+    rebuild_bonds();
   }
-
+  const bigint nlost = evaluate_bonds();
   bigint all = 0;
   MPI_Allreduce(&nlost, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
   if (all > 0) {
@@ -701,6 +645,29 @@ void ComputeNonaffineAtom::compute_peratom()
   }
 }
 
+/* ----------------------------------------------------------------------
+   the output rows of the local atoms from the bond list (kernels/nonaffine_kernel.h);
+   returns the number of local atoms that lost reference neighbours
+------------------------------------------------------------------------- */
+
+bigint ComputeNonaffineAtom::evaluate_bonds()
+{
+  const int ncol = size_peratom_cols;
+  if (atom->nlocal > 0) memset(&out[0][0], 0, sizeof(double) * atom->nlocal * ncol);
+  const NA::Rows x{atom->x};
+  const NA::Flat bj{bond_j.data()};
+  const NA::Triples d0{bond_d0.data()};
+  bigint nlost = 0;
+  const int nat = (int) bond_atom.size();
+  for (int a = 0; a < nat; ++a) {
+    const int i = bond_atom[a];
+    if (NA::evaluate_bonds(x, i, bj, d0, bond_first[a], bond_first[a + 1], bond_need[a], col_F,
+                           col_strain, NA::Row{out[i]}))
+      ++nlost;
+  }
+  return nlost;
+}
+
 /* ---------------------------------------------------------------------- */
 
 double ComputeNonaffineAtom::memory_usage()
@@ -708,8 +675,9 @@ double ComputeNonaffineAtom::memory_usage()
   double bytes = (double) nmax * size_peratom_cols * sizeof(double);
   bytes += (double) nmax * 3 * sizeof(double);
   bytes += cells.memory_usage();
-  bytes +=
-      (double) (bond_atom.capacity() + bond_first.capacity() + bond_j.capacity()) * sizeof(int);
+  bytes += (double) (bond_atom.capacity() + bond_need.capacity() + bond_first.capacity() +
+                     bond_j.capacity()) *
+      sizeof(int);
   bytes += (double) bond_d0.capacity() * sizeof(double);
   return bytes;
 }

@@ -55,7 +55,7 @@ class ComputeNonaffineAtom : public Compute {
   enum { RESET_NONE, RESET_EVERY, RESET_VARIABLE };
   enum { LOST_ERROR, LOST_WARN };
 
- private:
+ protected:
   double cutoff, cutsq;
   int reset_mode;
   bigint reset_every;
@@ -82,7 +82,8 @@ class ComputeNonaffineAtom : public Compute {
   // bond_first[a] .. bond_first[a+1]-1, each a local/ghost index and the reference bond
   // vector in the current periodic image.  Valid while the local and ghost atoms keep their
   // indices (no reneighbouring, same run), the reference and its box are unchanged.
-  std::vector<int> bond_atom, bond_first, bond_j;
+  // bond_need[a]: the reference neighbour count of atom bond_atom[a] (fewer bonds: lost)
+  std::vector<int> bond_atom, bond_need, bond_first, bond_j;
   std::vector<double> bond_d0;
   bool bonds_valid;
   bigint bonds_lastcall, bonds_nreset;
@@ -98,6 +99,14 @@ class ComputeNonaffineAtom : public Compute {
   void rebuild_bonds();
   void build_bonds();
   void resolve_pending_counts();
+
+  // what the Kokkos variant (src/KOKKOS) does otherwise: the output rows from the bonds
+  // (returns the number of atoms that lost neighbours), ghost positions as current as the
+  // owned ones, host atom data before host work, the bond list just rebuilt
+  virtual bigint evaluate_bonds();
+  virtual void refresh_ghosts();
+  virtual void sync_host_atoms() {}
+  virtual void bonds_built() {}
 };
 
 }    // namespace LAMMPS_NS

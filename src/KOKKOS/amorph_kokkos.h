@@ -11,6 +11,11 @@
 #ifndef AMORPH_KOKKOS_H
 #define AMORPH_KOKKOS_H
 
+#include "amorph_ghosts.h"
+
+#include "atom_kokkos.h"
+#include "atom_masks.h"
+#include "comm_brick.h"
 #include "error.h"
 #include "lammps.h"
 
@@ -72,6 +77,28 @@ inline void require_kokkos(LAMMPS_NS::LAMMPS *lmp, const std::string &style)
                     "LAMMPS runs {}: build AMORPH against the Kokkos of this LAMMPS "
                     "(doc/src/Kokkos.rst)",
                     style, compiled, device);
+}
+
+// AMORPH::current_ghosts() for a /kk style: during a run the KOKKOS forward communication
+// (on the device; it marks the positions modified there), between runs the ghosts rebuilt
+// on the host (the classic Comm::borders() on host data, as KOKKOS does itself when its own
+// border communication cannot be used), the host data then marked modified
+inline void current_ghosts_kokkos(LAMMPS_NS::LAMMPS *lmp)
+{
+  if (lmp->update->whichflag) {
+    AMORPH::current_ghosts(lmp);
+    return;
+  }
+  auto *atomKK = (LAMMPS_NS::AtomKokkos *) lmp->atom;
+  atomKK->sync(LAMMPS_NS::Host, ALL_MASK);
+  auto *brick = dynamic_cast<LAMMPS_NS::CommBrick *>(lmp->comm);
+  AMORPH::current_ghosts(lmp, [lmp, brick]() {
+    if (brick)
+      brick->LAMMPS_NS::CommBrick::borders();
+    else
+      lmp->comm->borders();
+  });
+  atomKK->modified(LAMMPS_NS::Host, ALL_MASK);
 }
 
 }    // namespace AMORPH_NS

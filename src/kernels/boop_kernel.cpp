@@ -4,7 +4,8 @@
 
    Bond-orientational order kernel: spherical harmonics, Wigner 3j, q_l,
    w_l, w_hat_l, bond crystallinity, SANN.  See boop_kernel.h for the
-   equations, conventions and references.
+   equations, conventions and references; the functions the Kokkos variant
+   of compute boop/atom shares are inline, in boop_kernel_impl.h.
 ------------------------------------------------------------------------- */
 
 #include "boop_kernel.h"
@@ -22,15 +23,10 @@ namespace boop {
 
   namespace {
 
-    constexpr double FOUR_PI = 12.566370614359172953850573533118;    // 4 pi
-
     inline int tri(int l)
     {
       return l * (l + 1) / 2;
     }
-
-    // number of entries of the (l,m) triangle for l <= LMAX
-    constexpr int NTRI = (LMAX + 1) * (LMAX + 2) / 2;
 
     void check_degree(int l, const char *who)
     {
@@ -70,27 +66,7 @@ namespace boop {
       return table;
     }
 
-    /* ----------------------------------------------------------------------
-   A set of q_lm of one degree seen as n (re, im) pairs with a stride:
-   - half layout: n = l+1 entries m = 0..l, stride 1, the m > 0 entries
-     counted twice (they stand for m and -m, which have equal moduli and
-     equal real parts of products q(i) conj q(j));
-   - full layout: n = 2l+1 entries, stride 2 over an interleaved complex array.
-   Normalisations divide by the largest component first so that
-   sum |q|^2 cannot underflow or overflow (zero only if all q_lm are zero).
-------------------------------------------------------------------------- */
-
-    struct QView {
-      const double *re, *im;
-      int n, stride;
-      bool half;
-      double weight(int i) const { return (half && i > 0) ? 2.0 : 1.0; }
-    };
-
-    QView half_view(int l, const double *re, const double *im)
-    {
-      return {re, im, l + 1, 1, true};
-    }
+    using detail::QView;
 
     QView full_view(int l, const std::complex<double> *q)
     {
@@ -98,113 +74,11 @@ namespace boop {
       return {d, d + 1, 2 * l + 1, 2, false};
     }
 
-    double max_abs(const QView &v)
-    {
-      double a = 0.0;
-      for (int i = 0; i < v.n; ++i)
-        a = std::max(a, std::max(std::fabs(v.re[i * v.stride]), std::fabs(v.im[i * v.stride])));
-      return a;
-    }
-
-    // sum_i weight_i |s q_i|^2
-    double sum_sq_scaled(const QView &v, double s)
-    {
-      double t = 0.0;
-      for (int i = 0; i < v.n; ++i) {
-        const double x = s * v.re[i * v.stride], y = s * v.im[i * v.stride];
-        t += v.weight(i) * (x * x + y * y);
-      }
-      return t;
-    }
-
-    // sum_i weight_i Re(q_i(a) conj q_i(b)), scaled by sa*sb
-    double dot_scaled(const QView &a, const QView &b, double sa, double sb)
-    {
-      double t = 0.0;
-      for (int i = 0; i < a.n; ++i)
-        t += a.weight(i) *
-            ((sa * a.re[i * a.stride]) * (sb * b.re[i * b.stride]) +
-             (sa * a.im[i * a.stride]) * (sb * b.im[i * b.stride]));
-      return t;
-    }
-
-    // 1/|q| = 1/sqrt(sum weight |q|^2) computed without under/overflow; 0 if q == 0
-    double inverse_norm(const QView &v)
-    {
-      const double a = max_abs(v);
-      if (!(a > 0.0)) return 0.0;
-      const double inv = 1.0 / a;
-      return inv / std::sqrt(sum_sq_scaled(v, inv));
-    }
-
   }    // namespace
 
-/* ======================================================================
+  /* ======================================================================
    SphericalHarmonics
 ====================================================================== */
-
-// Loop-unrolling hint for loops with compile-time trip counts (GCC, Clang).
-#if defined(__clang__) || defined(__GNUC__)
-#define AMORPH_UNROLL _Pragma("GCC unroll 32")
-#else
-#define AMORPH_UNROLL
-#endif
-
-  template <int L>
-  void SphericalHarmonics::accumulate_half_fixed(const SphericalHarmonics &self, double c,
-                                                 double ux, double uy, double weight, double *re,
-                                                 double *im)
-  {
-    constexpr int NT = (L + 1) * (L + 2) / 2;
-    const double *A = self.a_.data();
-    const double *AB = self.ab_.data();
-    const int *slot = self.slot_;
-    const int *off = self.half_off_.data();
-    double p[NT], ur[L + 1], ui[L + 1];
-
-    // u^m = (sin(theta) e^{i phi})^m
-    ur[0] = 1.0;
-    ui[0] = 0.0;
-    AMORPH_UNROLL
-    for (int m = 1; m <= L; ++m) {
-      ur[m] = ur[m - 1] * ux - ui[m - 1] * uy;
-      ui[m] = ur[m - 1] * uy + ui[m - 1] * ux;
-    }
-
-    // Row by row: Qbar_l^m(c) for m = 0..l (recurrence, see header), then
-    // re/im(l,m) += weight * Qbar_l^m * u^m if degree l was requested.
-    AMORPH_UNROLL
-    for (int l = 0; l <= L; ++l) {
-      const int t = l * (l + 1) / 2, t1 = t - l, t2 = t1 - (l - 1);
-      AMORPH_UNROLL
-      for (int m = 0; m <= l - 2; ++m) p[t + m] = A[t + m] * c * p[t1 + m] - AB[t + m] * p[t2 + m];
-      if (l >= 1) p[t + l - 1] = c * self.sub_[l - 1];
-      p[t + l] = self.diag_[l];
-
-      const int k = slot[l];
-      if (k < 0) continue;
-      double *qr = re + off[k];
-      double *qi = im + off[k];
-      qr[0] += weight * p[t];    // u^0 = 1
-      AMORPH_UNROLL
-      for (int m = 1; m <= l; ++m) {
-        const double tw = weight * p[t + m];
-        qr[m] += tw * ur[m];
-        qi[m] += tw * ui[m];
-      }
-    }
-  }
-
-  // selects accumulate_half_fixed<lmax> from a table of the instantiations 0..LMAX
-  struct HalfFnSelector {
-    template <int... Ls>
-    static SphericalHarmonics::HalfFn get(int lmax, std::integer_sequence<int, Ls...>)
-    {
-      static const SphericalHarmonics::HalfFn fns[] = {
-          &SphericalHarmonics::accumulate_half_fixed<Ls>...};
-      return fns[lmax];
-    }
-  };
 
   SphericalHarmonics::SphericalHarmonics(const std::vector<int> &degrees) :
       degrees_(degrees), lmax_(-1), half_size_(0), full_size_(0)
@@ -247,10 +121,6 @@ namespace boop {
       // Qbar_{m+1}^m = c sqrt(2m+3) Qbar_m^m
       sub_[m] = static_cast<double>(std::sqrt(2.0L * m + 3.0L) * d);
     }
-
-    half_fn_ = (lmax_ >= 0)
-        ? HalfFnSelector::get(lmax_, std::make_integer_sequence<int, LMAX + 1>())
-        : nullptr;
   }
 
   // p[tri(l)+m] = Qbar_l^m(c), 0 <= m <= l <= lmax_;  ur[m] + i ui[m] = u^m.
@@ -285,12 +155,7 @@ namespace boop {
   bool SphericalHarmonics::accumulate_half(double dx, double dy, double dz, double weight,
                                            double *re, double *im) const
   {
-    const double r2 = dx * dx + dy * dy + dz * dz;
-    if (!(r2 > 0.0)) return false;
-    if (lmax_ < 0) return true;
-    const double rinv = 1.0 / std::sqrt(r2);
-    half_fn_(*this, dz * rinv, dx * rinv, dy * rinv, weight, re, im);
-    return true;
+    return ylm_accumulate_half(tables(), dx, dy, dz, weight, re, im);
   }
 
   bool SphericalHarmonics::accumulate(double dx, double dy, double dz, double weight,
@@ -403,105 +268,42 @@ namespace boop {
       }
   }
 
-  // sum_terms c * Re( conj(q_{a+b}) q_a q_b ) with q scaled by `scale`
-  double Wigner3jTable::sum_strided(const double *re, const double *im, int stride,
-                                    double scale) const
-  {
-    double qr[LMAX + 1], qi[LMAX + 1];
-    for (int m = 0; m <= l_; ++m) {
-      qr[m] = scale * re[m * stride];
-      qi[m] = scale * im[m * stride];
-    }
-    double s = 0.0;
-    for (const Term &t : terms_) {
-      const double xr = qr[t.a] * qr[t.b] - qi[t.a] * qi[t.b];
-      const double xi = qr[t.a] * qi[t.b] + qi[t.a] * qr[t.b];
-      const int c = t.a + t.b;
-      s += t.c * (qr[c] * xr + qi[c] * xi);
-    }
-    return s;
-  }
-
-  double Wigner3jTable::wl_half(const double *re, const double *im) const
-  {
-    return sum_strided(re, im, 1, 1.0);
-  }
-
-  double Wigner3jTable::wl_hat_half(const double *re, const double *im) const
-  {
-    const double inv = inverse_norm(half_view(l_, re, im));
-    if (!(inv > 0.0)) return 0.0;    // all q_lm == 0: w_hat defined as 0
-    return sum_strided(re, im, 1, inv);
-  }
-
   double Wigner3jTable::wl(const std::complex<double> *qlm) const
   {
     const double *q0 = reinterpret_cast<const double *>(qlm + l_);
-    return sum_strided(q0, q0 + 1, 2, 1.0);
+    return detail::w3j_sum(view(), q0, q0 + 1, 2, 1.0);
   }
 
   double Wigner3jTable::wl_hat(const std::complex<double> *qlm) const
   {
-    const double inv = inverse_norm(full_view(l_, qlm));
+    const double inv = detail::inverse_norm(full_view(l_, qlm));
     if (!(inv > 0.0)) return 0.0;
     const double *q0 = reinterpret_cast<const double *>(qlm + l_);
-    return sum_strided(q0, q0 + 1, 2, inv);
+    return detail::w3j_sum(view(), q0, q0 + 1, 2, inv);
   }
 
   /* ======================================================================
    q_l, dot products, bond crystallinity
 ====================================================================== */
 
-  double sum_sq_half(int l, const double *re, const double *im)
-  {
-    return sum_sq_scaled(half_view(l, re, im), 1.0);
-  }
-
   double sum_sq(int l, const std::complex<double> *qlm)
   {
-    return sum_sq_scaled(full_view(l, qlm), 1.0);
-  }
-
-  double ql_half(int l, const double *re, const double *im)
-  {
-    return std::sqrt(FOUR_PI / (2 * l + 1) * sum_sq_half(l, re, im));
+    return detail::sum_sq_scaled(full_view(l, qlm), 1.0);
   }
 
   double ql(int l, const std::complex<double> *qlm)
   {
-    return std::sqrt(FOUR_PI / (2 * l + 1) * sum_sq(l, qlm));
-  }
-
-  double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
-                  const double *im_j)
-  {
-    return dot_scaled(half_view(l, re_i, im_i), half_view(l, re_j, im_j), 1.0, 1.0);
+    return std::sqrt(detail::FOUR_PI / (2 * l + 1) * sum_sq(l, qlm));
   }
 
   double dot(int l, const std::complex<double> *qi, const std::complex<double> *qj)
   {
-    return dot_scaled(full_view(l, qi), full_view(l, qj), 1.0, 1.0);
-  }
-
-  namespace {
-    // Re <a,b> / (|a| |b|), 0 if either is zero; scaled to avoid under/overflow
-    double cosine(const QView &a, const QView &b)
-    {
-      const double ia = inverse_norm(a), ib = inverse_norm(b);
-      if (!(ia > 0.0) || !(ib > 0.0)) return 0.0;
-      return dot_scaled(a, b, ia, ib);
-    }
-  }    // namespace
-
-  double bond_crystallinity_half(int l, const double *re_i, const double *im_i, const double *re_j,
-                                 const double *im_j)
-  {
-    return cosine(half_view(l, re_i, im_i), half_view(l, re_j, im_j));
+    return detail::dot_scaled(full_view(l, qi), full_view(l, qj), 1.0, 1.0);
   }
 
   double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj)
   {
-    return cosine(full_view(l, qi), full_view(l, qj));
+    return detail::cosine(full_view(l, qi), full_view(l, qj));
   }
 
   /* ======================================================================

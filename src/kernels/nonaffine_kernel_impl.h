@@ -1,41 +1,44 @@
 // AMORPH - LAMMPS plugin package, GPL-2.0
 //
-// nonaffine_kernel.cpp -- local deformation gradient, D2min, Green-Lagrange
-// strain and rotation of one atom.  Equations and conventions are documented
-// in nonaffine_kernel.h (doc/src/Science.rst, section 2).
+// nonaffine_kernel_impl.h -- local deformation gradient, D2min, Green-Lagrange
+// strain and rotation of one atom: the definitions of nonaffine_kernel.h (included
+// from there only).  Inline and AMORPH_INLINE, so that the Kokkos variant of
+// compute nonaffine/atom runs the same code in its device kernels.  Equations and
+// conventions are documented in nonaffine_kernel.h (doc/src/Science.rst, section 2).
 
-#include "nonaffine_kernel.h"
+#ifndef AMORPH_NONAFFINE_KERNEL_IMPL_H
+#define AMORPH_NONAFFINE_KERNEL_IMPL_H
 
+#include <cfloat>
 #include <cmath>
-#include <limits>
 
 namespace AMORPH {
 namespace nonaffine {
 
-  namespace {
+  namespace detail {
 
-    constexpr double kEps = std::numeric_limits<double>::epsilon();
+    constexpr double kEps = DBL_EPSILON;
 
-    inline double sq(double x)
+    AMORPH_INLINE double sq(double x)
     {
       return x * x;
     }
 
-    inline double frob2(const double A[9])
+    AMORPH_INLINE double frob2(const double A[9])
     {
       double s = 0.0;
       for (int k = 0; k < 9; ++k) s += A[k] * A[k];
       return s;
     }
 
-    inline void identity(double A[9])
+    AMORPH_INLINE void identity(double A[9])
     {
       for (int k = 0; k < 9; ++k) A[k] = 0.0;
       A[0] = A[4] = A[8] = 1.0;
     }
 
     // C = A B
-    inline void matmul(const double A[9], const double B[9], double C[9])
+    AMORPH_INLINE void matmul(const double A[9], const double B[9], double C[9])
     {
       for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j)
@@ -43,7 +46,7 @@ namespace nonaffine {
     }
 
     // C = A^T B
-    inline void matmul_tn(const double A[9], const double B[9], double C[9])
+    AMORPH_INLINE void matmul_tn(const double A[9], const double B[9], double C[9])
     {
       for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j)
@@ -51,7 +54,7 @@ namespace nonaffine {
     }
 
     // adjugate (transpose of the cofactor matrix): A adj(A) = det(A) I
-    inline void adjugate(const double A[9], double adj[9])
+    AMORPH_INLINE void adjugate(const double A[9], double adj[9])
     {
       adj[0] = A[4] * A[8] - A[5] * A[7];
       adj[1] = A[2] * A[7] - A[1] * A[8];
@@ -64,20 +67,20 @@ namespace nonaffine {
       adj[8] = A[0] * A[4] - A[1] * A[3];
     }
 
-    inline void cross(const double a[3], const double b[3], double c[3])
+    AMORPH_INLINE void cross(const double a[3], const double b[3], double c[3])
     {
       c[0] = a[1] * b[2] - a[2] * b[1];
       c[1] = a[2] * b[0] - a[0] * b[2];
       c[2] = a[0] * b[1] - a[1] * b[0];
     }
 
-    inline double dot(const double a[3], const double b[3])
+    AMORPH_INLINE double dot(const double a[3], const double b[3])
     {
       return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
     }
 
     // Symmetric part: U <- 1/2 (M + M^T)
-    inline void symmetrize(const double M[9], double U[9])
+    AMORPH_INLINE void symmetrize(const double M[9], double U[9])
     {
       for (int i = 0; i < 3; ++i) {
         U[4 * i] = M[4 * i];
@@ -86,7 +89,7 @@ namespace nonaffine {
       }
     }
 
-    Result invalid_result(int n)
+    AMORPH_INLINE Result invalid_result(int n)
     {
       Result r{};    // all zero / false
       r.valid = false;
@@ -98,8 +101,8 @@ namespace nonaffine {
     // G = B V^-1 (F = I + G), D2min by the stationary quadratic form, strain
     // and rotation.  If the arrays d0 and d (n*3 doubles each) are given, D2min
     // is instead the direct residual sum over them (two-pass variant).
-    Result evaluate(const double V[9], const double B[9], double S, int n, double tol,
-                    const double *d0, const double *d)
+    AMORPH_INLINE Result evaluate(const double V[9], const double B[9], double S, int n, double tol,
+                                  const double *d0, const double *d)
     {
       if (n < 3) return invalid_result(n);
 
@@ -176,25 +179,26 @@ namespace nonaffine {
       return r;
     }
 
-  }    // namespace
+  }    // namespace detail
+  using namespace detail;
 
   // ---------------------------------------------------------------------------
   // Accumulator
 
-  void Accumulator::reset()
+  AMORPH_INLINE void Accumulator::reset()
   {
     for (int k = 0; k < 9; ++k) V[k] = B[k] = 0.0;
     S = 0.0;
     n = 0;
   }
 
-  void Accumulator::add(const double d0[3], const double d[3])
+  AMORPH_INLINE void Accumulator::add(const double d0[3], const double d[3])
   {
     const double u[3] = {d[0] - d0[0], d[1] - d0[1], d[2] - d0[2]};
     add_displacement(d0, u);
   }
 
-  void Accumulator::add_displacement(const double d0[3], const double u[3])
+  AMORPH_INLINE void Accumulator::add_displacement(const double d0[3], const double u[3])
   {
     for (int i = 0; i < 3; ++i) {
       for (int j = 0; j < 3; ++j) {
@@ -206,12 +210,12 @@ namespace nonaffine {
     ++n;
   }
 
-  Result Accumulator::finish(double tol) const
+  AMORPH_INLINE Result Accumulator::finish(double tol) const
   {
     return evaluate(V, B, S, n, tol, nullptr, nullptr);
   }
 
-  Result nonaffine_two_pass(const double *d0, const double *d, int n, double tol)
+  AMORPH_INLINE Result nonaffine_two_pass(const double *d0, const double *d, int n, double tol)
   {
     if (n < 3 || !d0 || !d) return invalid_result(n < 0 ? 0 : n);
     Accumulator acc;
@@ -222,13 +226,13 @@ namespace nonaffine {
   // ---------------------------------------------------------------------------
   // 3x3 helpers
 
-  double det3(const double A[9])
+  AMORPH_INLINE double det3(const double A[9])
   {
     return A[0] * (A[4] * A[8] - A[5] * A[7]) - A[1] * (A[3] * A[8] - A[5] * A[6]) +
         A[2] * (A[3] * A[7] - A[4] * A[6]);
   }
 
-  bool invert3(const double A[9], double Ainv[9], double tol)
+  AMORPH_INLINE bool invert3(const double A[9], double Ainv[9], double tol)
   {
     const double det = det3(A);
     const double scale = frob2(A) / 3.0;    // (||A||_F^2/3)^(3/2) ~ |det| scale
@@ -242,7 +246,7 @@ namespace nonaffine {
     return true;
   }
 
-  void green_lagrange_from_gradient(const double H[9], double eta[6])
+  AMORPH_INLINE void green_lagrange_from_gradient(const double H[9], double eta[6])
   {
     // eta = 1/2 (H + H^T + H^T H)
     double HtH[9];
@@ -255,7 +259,7 @@ namespace nonaffine {
     eta[XY] = 0.5 * (H[1] + H[3] + HtH[1]);
   }
 
-  void green_lagrange(const double F[9], double eta[6])
+  AMORPH_INLINE void green_lagrange(const double F[9], double eta[6])
   {
     double H[9];
     for (int k = 0; k < 9; ++k) H[k] = F[k];
@@ -265,7 +269,7 @@ namespace nonaffine {
     green_lagrange_from_gradient(H, eta);
   }
 
-  double von_mises_strain(const double eta[6])
+  AMORPH_INLINE double von_mises_strain(const double eta[6])
   {
     const double shear = sq(eta[XY]) + sq(eta[XZ]) + sq(eta[YZ]);
     const double normal =
@@ -273,12 +277,12 @@ namespace nonaffine {
     return std::sqrt(shear + normal);
   }
 
-  double volumetric_strain(const double eta[6])
+  AMORPH_INLINE double volumetric_strain(const double eta[6])
   {
     return (eta[XX] + eta[YY] + eta[ZZ]) / 3.0;
   }
 
-  double rotation_angle(const double R[9])
+  AMORPH_INLINE double rotation_angle(const double R[9])
   {
     // axial vector a = 1/2 (R_zy - R_yz, R_xz - R_zx, R_yx - R_xy), |a| = sin(theta)
     const double ax = 0.5 * (R[7] - R[5]);
@@ -295,7 +299,7 @@ namespace nonaffine {
   // 4th ed. Alg. 8.5.2; rotation angle from the stable formula
   // t = sgn(th)/(|th| + sqrt(th^2+1)), th = (a_qq - a_pp)/(2 a_pq)).
 
-  void symmetric_eigen3(const double Ain[9], double evals[3], double evecs[9])
+  AMORPH_INLINE void symmetric_eigen3(const double Ain[9], double evals[3], double evecs[9])
   {
     double A[9];
     symmetrize(Ain, A);
@@ -367,7 +371,7 @@ namespace nonaffine {
   // ---------------------------------------------------------------------------
   // Polar decomposition
 
-  namespace {
+  namespace detail {
 
     // Closest proper rotation to F (Kabsch) from the eigen-decomposition of
     // C = F^T F = Q diag(s^2) Q^T:  p_k = F q_k / |F q_k| for the two largest
@@ -375,7 +379,7 @@ namespace nonaffine {
     // is the polar factor; for det F < 0 it flips the smallest singular
     // direction (R = P diag(1,1,-1) Q^T with F = P S Q^T).  Robust for
     // singular F (rank 2, 1 or 0).
-    void closest_rotation(const double F[9], double R[9])
+    AMORPH_INLINE void closest_rotation(const double F[9], double R[9])
     {
       double C[9], lam[3], Q[9];
       matmul_tn(F, F, C);
@@ -416,9 +420,9 @@ namespace nonaffine {
         for (int j = 0; j < 3; ++j) R[3 * i + j] = p1[i] * q1[j] + p2[i] * q2[j] + p3[i] * q3[j];
     }
 
-  }    // namespace
+  }    // namespace detail
 
-  bool polar_decompose(const double F[9], double R[9], double U[9])
+  AMORPH_INLINE bool polar_decompose(const double F[9], double R[9], double U[9])
   {
     double RtF[9];
     const double detF = det3(F);
@@ -484,3 +488,5 @@ namespace nonaffine {
 
 }    // namespace nonaffine
 }    // namespace AMORPH
+
+#endif
