@@ -258,9 +258,9 @@ inline void type_bounds(const char *file, int line, const char *s, int ntypes, i
 // FixNH's rigid-body fixes: a count and indices in 2021, a vector of fixes later.  Used
 // inside a member function of a FixNH subclass.
 #if AMORPH_LAMMPS_2021
-#define AMORPH_FIXNH_HAS_RIGID() (nrigid > 0)
+#define AMORPH_FIXNH_HAS_RIGID() (this->nrigid > 0)
 #else
-#define AMORPH_FIXNH_HAS_RIGID() (!rfix.empty())
+#define AMORPH_FIXNH_HAS_RIGID() (!this->rfix.empty())
 #endif
 
 #endif

@@ -6,7 +6,8 @@
    barostat dynamics (a subclass of FixNH, as fix npt), and per-cycle dynamic
    mechanical analysis.  Waveforms and the DMA fit live in
    kernels/dma_kernel.h; this class drives FixNH's targets each half step and
-   samples strain and stress.
+   samples strain and stress.  A template on its integrator class, so that
+   fix acoustic/kk (src/KOKKOS) is the same code on LAMMPS's FixNHKokkos.
 ------------------------------------------------------------------------- */
 
 #ifdef FIX_CLASS
@@ -33,10 +34,22 @@ namespace dma {
 
 namespace LAMMPS_NS {
 
-class FixAcoustic : public FixNH {
+namespace acoustic_detail {
+  struct Settings;    // the parsed command (fix_acoustic_impl.h)
+}    // namespace acoustic_detail
+
+// the settings' constants, shared by the instantiations
+struct FixAcousticBase {
+  enum { STRESS = 0, STRAIN = 1 };
+  enum { WAVE_VARIABLE = 0, WAVE_SINE = 1, WAVE_TRAPEZOID = 2, WAVE_CREEP = 3 };
+};
+
+// fix acoustic on the integrator NH: FixNH (fix acoustic) or LAMMPS's FixNHKokkos
+// (fix acoustic/kk, src/KOKKOS); definitions in fix_acoustic_impl.h
+template <class NH> class FixAcousticT : public NH, public FixAcousticBase {
  public:
-  FixAcoustic(class LAMMPS *, int, char **);
-  ~FixAcoustic() override;
+  FixAcousticT(class LAMMPS *, int, char **);
+  ~FixAcousticT() override;
   void init() override;
   void setup(int) override;
   void initial_integrate(int) override;
@@ -46,17 +59,57 @@ class FixAcoustic : public FixNH {
   int pack_restart_data(double *) override;
   void restart(char *) override;
 
-  enum { STRESS = 0, STRAIN = 1 };
-  enum { WAVE_VARIABLE = 0, WAVE_SINE = 1, WAVE_TRAPEZOID = 2, WAVE_CREEP = 3 };
-
-  struct Settings;    // parsed command (defined in the .cpp)
-
  protected:
   int size_restart_global() override;
   void remap() override;
+  // the style of its temperature compute: temp (fix acoustic), temp/kk (fix acoustic/kk)
+  static const char *temp_style();
+  // x_a <- fix + (x_a - fix) * scale for the atoms the barostat dilates (strain control),
+  // on the host copy; fix acoustic/kk does it on the device
+  virtual void scale_positions(int a, double fix, double scale);
+
+  // what the definitions use of Fix and FixNH (dependent base: named here once)
+  using NH::allremap;
+  using NH::atom;
+  using NH::box_change;
+  using NH::comm;
+  using NH::compute_sigma;
+  using NH::copymode;
+  using NH::deviatoric_flag;
+  using NH::dilate_group_bit;
+  using NH::domain;
+  using NH::error;
+  using NH::extvector;
+  using NH::fixedpoint;
+  using NH::force;
+  using NH::h0_inv;
+  using NH::id;
+  using NH::id_press;
+  using NH::id_temp;
+  using NH::input;
+  using NH::lmp;
+  using NH::memory;
+  using NH::modify;
+  using NH::p_current;
+  using NH::p_flag;
+  using NH::p_hydro;
+  using NH::p_start;
+  using NH::p_stop;
+  using NH::p_target;
+  using NH::pcomputeflag;
+  using NH::pdim;
+  using NH::pstat_flag;
+  using NH::size_vector;
+  using NH::style;
+  using NH::tcomputeflag;
+  using NH::time_depend;
+  using NH::tstat_flag;
+  using NH::update;
+  using NH::vector_flag;
+  using NH::vol0;
 
  private:
-  FixAcoustic(class LAMMPS *, Settings &&);
+  FixAcousticT(class LAMMPS *, acoustic_detail::Settings &&);
 
   // settings
   int axis;       // loading axis 0,1,2
@@ -95,6 +148,10 @@ class FixAcoustic : public FixNH {
   void close_cycle();
   void write_cycle_line();
 };
+
+using FixAcoustic = FixAcousticT<FixNH>;
+template <> const char *FixAcousticT<FixNH>::temp_style();
+extern template class FixAcousticT<FixNH>;
 
 }    // namespace LAMMPS_NS
 

@@ -24,6 +24,8 @@
 #include <sstream>
 #include <string>
 #include <typeinfo>
+#include <utility>
+#include <vector>
 
 namespace AMORPH_NS {
 
@@ -100,6 +102,56 @@ inline void current_ghosts_kokkos(LAMMPS_NS::LAMMPS *lmp)
   });
   atomKK->modified(LAMMPS_NS::Host, ALL_MASK);
 }
+
+// host data (a std::vector) -> device view d of at least its size (reallocated when smaller;
+// never empty, so that its data() is valid)
+template <class T, class View> void upload(const std::vector<T> &h, View &d, const char *name)
+{
+  const std::size_t n = h.size();
+  if (d.extent(0) < n || d.extent(0) == 0) d = View(name, n > 0 ? n : 1);
+  if (n == 0) return;
+  Kokkos::View<const T *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> src(h.data(), n);
+  Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, n)), src);
+}
+
+// host rows (h: nrow x ncol doubles, row-major) -> rows 0..nrow-1 of the LayoutRight device
+// view d (reallocated with at least nrow rows when smaller or of another width)
+template <class View>
+void upload_rows(const double *h, std::size_t nrow, std::size_t ncol, View &d, const char *name)
+{
+  if (d.extent(0) < nrow || d.extent(1) != ncol || d.extent(0) == 0)
+    d = View(name, nrow > 0 ? nrow : 1, ncol);
+  if (nrow == 0) return;
+  Kokkos::View<const double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>
+      src(h, nrow, ncol);
+  Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL), src);
+}
+
+// rows 0..nrow-1 of the LayoutRight device view d -> host rows h (row-major, d's width)
+template <class View> void download_rows(const View &d, std::size_t nrow, double *h)
+{
+  if (nrow == 0) return;
+  Kokkos::View<double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> dst(
+      h, nrow, d.extent(1));
+  Kokkos::deep_copy(dst, Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL));
+}
+
+// a device view of at least nrow x ncol (reallocated when smaller or of another width), its
+// rows 0..nrow-1 zeroed
+template <class View> void zero_rows(View &d, std::size_t nrow, std::size_t ncol, const char *name)
+{
+  if (d.extent(0) < nrow || d.extent(1) != ncol || d.extent(0) == 0)
+    d = View(name, nrow > 0 ? nrow : 1, ncol);
+  if (nrow > 0)
+    Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL), 0.0);
+}
+
+// out(c) = v(i, c): one row of a device array as the output accessor of the per-atom kernels
+template <class View> struct DeviceRow {
+  View v;
+  int i;
+  KOKKOS_INLINE_FUNCTION double &operator()(int c) const { return v(i, c); }
+};
 
 }    // namespace AMORPH_NS
 

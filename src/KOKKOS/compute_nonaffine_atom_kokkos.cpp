@@ -19,26 +19,8 @@
 using namespace LAMMPS_NS;
 namespace NA = AMORPH::nonaffine;
 
-namespace {
-
-// out(c) = view(i, c): one output row of the device array for NA::evaluate_bonds()
-template <class View> struct DeviceRow {
-  View v;
-  int i;
-  KOKKOS_INLINE_FUNCTION double &operator()(int c) const { return v(i, c); }
-};
-
-// host data -> device view of the same shape (reallocated when too small)
-template <class T, class View> void upload(const std::vector<T> &h, View &d, const char *name)
-{
-  const std::size_t n = h.size();
-  if (d.extent(0) < n || d.extent(0) == 0) d = View(name, n > 0 ? n : 1);
-  if (n == 0) return;
-  Kokkos::View<const T *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> src(h.data(), n);
-  Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, n)), src);
-}
-
-}    // namespace
+using AMORPH_NS::DeviceRow;
+using AMORPH_NS::upload;
 
 template <class DeviceType>
 ComputeNonaffineAtomKokkos<DeviceType>::ComputeNonaffineAtomKokkos(LAMMPS *lmp, int narg,
@@ -82,26 +64,13 @@ template <class DeviceType> void ComputeNonaffineAtomKokkos<DeviceType>::bonds_b
   upload(bond_need, d_bond_need, "nonaffine/atom/kk:bond_need");
   upload(bond_first, d_bond_first, "nonaffine/atom/kk:bond_first");
   upload(bond_j, d_bond_j, "nonaffine/atom/kk:bond_j");
-  const std::size_t nb = bond_j.size();
-  if (d_bond_d0.extent(0) < nb || d_bond_d0.extent(0) == 0)
-    d_bond_d0 = RowsView("nonaffine/atom/kk:bond_d0", nb > 0 ? nb : 1, 3);
-  if (nb > 0) {
-    Kokkos::View<const double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>
-        src(bond_d0.data(), nb, 3);
-    Kokkos::deep_copy(Kokkos::subview(d_bond_d0, std::make_pair((std::size_t) 0, nb), Kokkos::ALL),
-                      src);
-  }
+  AMORPH_NS::upload_rows(bond_d0.data(), bond_j.size(), 3, d_bond_d0, "nonaffine/atom/kk:bond_d0");
 }
 
 template <class DeviceType> bigint ComputeNonaffineAtomKokkos<DeviceType>::evaluate_bonds()
 {
   const int nlocal = atom->nlocal;
-  const int ncol = size_peratom_cols;
-  if ((int) d_out.extent(0) < nlocal || (int) d_out.extent(1) != ncol || d_out.extent(0) == 0)
-    d_out =
-        RowsView("nonaffine/atom/kk:out", nmax > nlocal ? nmax : (nlocal > 0 ? nlocal : 1), ncol);
-  const auto rows = std::make_pair(0, nlocal);
-  Kokkos::deep_copy(Kokkos::subview(d_out, rows, Kokkos::ALL), 0.0);
+  AMORPH_NS::zero_rows(d_out, nlocal, size_peratom_cols, "nonaffine/atom/kk:out");
 
   atomKK->sync(execution_space, X_MASK);
   const auto x = atomKK->k_x.template view<DeviceType>();
@@ -120,11 +89,7 @@ template <class DeviceType> bigint ComputeNonaffineAtomKokkos<DeviceType>::evalu
       nlost);
 
   // the per-atom array for output lives on the host (array_atom): its local rows
-  if (nlocal > 0) {
-    Kokkos::View<double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> host(
-        &this->out[0][0], nlocal, ncol);
-    Kokkos::deep_copy(host, Kokkos::subview(d_out, rows, Kokkos::ALL));
-  }
+  if (nlocal > 0) AMORPH_NS::download_rows(d_out, nlocal, &this->out[0][0]);
   return nlost;
 }
 

@@ -84,6 +84,8 @@ def test_styles_in_kokkos_run_equal_plain_run(tmp_path, nprocs, neigh):
     assert "KOKKOS mode is enabled" in out or "KOKKOS mode with Kokkos version" in out
     assert "fix tml/kk ml: atom data copied to the host at window events only" in out
     assert "compute nonaffine/atom/kk na: per-atom kernel on Kokkos" in out
+    assert "compute boop/atom/kk bo: per-atom kernels on Kokkos" in out
+    assert "fix acoustic/kk ac: integration on Kokkos" in out
     assert cols == kcols and ref.shape == kk.shape
     # positions after 200 steps of fix acoustic (trajectories differ only by round-off)
     xyz = [cols.index(c) for c in ("x", "y", "z")]
@@ -101,7 +103,8 @@ def test_styles_in_kokkos_run_equal_plain_run(tmp_path, nprocs, neigh):
         assert np.all(np.abs(a - b) <= 1e-8 * np.abs(a) + 1e-12), f
 
 
-KK_STYLES = [("fix", "tml"), ("compute", "nonaffine/atom")]
+KK_STYLES = [("fix", "tml"), ("fix", "acoustic"), ("compute", "nonaffine/atom"),
+             ("compute", "boop/atom")]
 
 
 def _lammps(args):
@@ -303,3 +306,158 @@ def test_nonaffine_kk_values_read_between_runs_equal_plain(tmp_path):
     assert np.abs(a[2, :300, 1] - a[1, :300, 1]).max() > 1e-6    # von Mises strain
     scale = np.maximum(np.abs(a).max(axis=(0, 1)), 1e-300)
     assert np.all(np.abs(b - a) <= 1e-10 * scale + 1e-12)
+
+
+# compute boop/atom/kk with every output (q, w, w-hat, averaged q and w-hat, bond order) and
+# each neighbour selection, in a group, in a triclinic box: per-atom values to 1e-10 relative
+# of the plain style's, on 1 and 2 ranks (the averages need the q_lm of ghost atoms)
+BOOP_INPUT = """units lj
+atom_modify map array
+lattice fcc 1.0
+region b prism 0 5 0 5 0 5 0.5 0.3 0
+create_box 1 b
+create_atoms 1 box
+mass * 1.0
+displace_atoms all random 0.08 0.08 0.08 4321 units box
+pair_style lj/cut 2.5
+pair_coeff * * 1.0 1.0
+group half id <= 300
+velocity all create 0.6 777 loop geom
+timestep 0.002
+fix nve all nve
+compute bo half boop/atom degrees 4 4 6 8 12 w yes {sel} bonds 6 0.7
+dump d all custom 50 bo.dump id c_bo[*]
+dump_modify d format float %.16g sort id
+run 100
+"""
+BOOP_SELECTIONS = ["nnn 12 cutoff 1.6", "cutoff 1.3", "sann yes cutoff 2.0", "voronoi area"]
+
+
+def _voro():
+    import lammps
+
+    import amorph
+    L = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
+    try:
+        amorph.load_plugin(L)
+        L.commands_string("region b block 0 1 0 1 0 1\ncreate_box 1 b")
+        try:
+            L.command("compute v all boop/atom voronoi yes")
+            return True
+        except Exception:
+            return False
+    finally:
+        L.close()
+
+
+@pytest.mark.parametrize("nprocs", [1, 2])
+@pytest.mark.parametrize("sel", BOOP_SELECTIONS)
+def test_boop_kk_every_output_and_selection_equal_plain(tmp_path, nprocs, sel):
+    if sel.startswith("voronoi") and not _voro():
+        pytest.skip("AMORPH built without voro++")
+    frames = {}
+    for name, args in (("plain", []), ("kk", ["-k", "on", "t", "2", "-sf", "kk"])):
+        d = tmp_path / name
+        d.mkdir()
+        out = run_lmp(BOOP_INPUT.format(sel=sel), d, nprocs=nprocs, args=args)
+        frames[name] = _dump_frames(d / "bo.dump")
+    assert "compute boop/atom/kk bo: per-atom kernels on Kokkos" in out
+    a, b = frames["plain"], frames["kk"]
+    assert sorted(a) == sorted(b) == [0, 50, 100]
+    for step in a:
+        ref, kk = a[step], b[step]
+        # id, q 4x, w 4x, w-hat 4x, qbar 4x, wbar 4x, bonds 2, N_b
+        assert ref.shape == kk.shape == (500, 1 + 5 * 4 + 2 + 1)
+        assert np.all(ref[:300, -1] > 0) and np.all(ref[300:, 1:] == 0.0)
+        scale = np.maximum(np.abs(ref).max(axis=0), 1e-300)
+        assert np.all(np.abs(kk - ref) <= 1e-10 * scale + 1e-12), f"step {step}"
+
+
+# fix acoustic/kk under strain control (the loading axis remapped on the device) and stress
+# control with a trapezoid, 300 steps: positions to 1e-8 and the DMA record, the global vector
+# (thermo) to 1e-8 relative of the plain fix's, on 1 and 2 ranks, half and full lists; then a
+# restart written by fix acoustic/kk in the middle of a cycle, read by fix acoustic/kk, gives
+# the uninterrupted run's numbers
+ACOUSTIC_INPUT = lj_crystal(5, 1) + """velocity all create 0.3 777 loop geom
+timestep 0.002
+fix ac all acoustic {axis} {control} {wave} temp 0.3 0.3 0.1 pdamp 1.0 file dma.txt
+thermo 20
+thermo_style custom step temp press pxx pyy pzz lx ly lz f_ac[1] f_ac[2] f_ac[3] f_ac[4]
+thermo_modify format float %.15g
+dump d all custom 300 final.dump id x y z vx vy vz
+dump_modify d format float %.16g sort id
+run 300
+"""
+ACOUSTIC_CASES = [("x", "strain", "sine 0.01 4.0 0 0"),
+                  ("z", "stress", "trapezoid 0.5 0.2 0.1 0.2 0.1 0 0")]
+
+
+def _thermo(out):
+    rows = []
+    for l in out.splitlines():
+        v = l.split()
+        if len(v) == 13 and v[0].isdigit():
+            rows.append([float(x) for x in v])
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("nprocs,neigh", [(1, "half"), (1, "full"), (2, "half"), (2, "full")])
+@pytest.mark.parametrize("axis,control,wave", ACOUSTIC_CASES)
+def test_acoustic_kk_equals_plain(tmp_path, nprocs, neigh, axis, control, wave):
+    res = {}
+    inp = ACOUSTIC_INPUT.format(axis=axis, control=control, wave=wave)
+    for name, args in (("plain", []),
+                       ("kk", ["-k", "on", "t", "2", "-sf", "kk", "-pk", "kokkos", "neigh", neigh])):
+        d = tmp_path / name
+        d.mkdir()
+        out = run_lmp(inp, d, nprocs=nprocs, args=args)
+        res[name] = (out, read_dump(d / "final.dump")[1], _numbers(d / "dma.txt"))
+    assert "fix acoustic/kk ac: integration on Kokkos" in res["kk"][0]
+    ta, tb = _thermo(res["plain"][0]), _thermo(res["kk"][0])
+    assert ta.shape == tb.shape and ta.shape[0] == 16
+    # the loading really loaded: strain (f_ac[4]) or stress target (f_ac[2]) varied
+    assert np.ptp(ta[:, 12]) > 1e-3 or np.ptp(ta[:, 10]) > 1e-2
+    assert np.all(np.abs(ta - tb) <= 1e-8 * np.abs(ta) + 1e-10)
+    np.testing.assert_allclose(res["kk"][1][:, 1:], res["plain"][1][:, 1:], rtol=0, atol=1e-8)
+    a, b = res["plain"][2], res["kk"][2]
+    assert a.shape == b.shape and a.size > 0
+    assert np.all(np.abs(a - b) <= 1e-8 * np.abs(a) + 1e-12)
+
+
+@pytest.mark.parametrize("nprocs", [1, 2])
+def test_acoustic_kk_restart_continues_the_run(tmp_path, nprocs):
+    kk = ["-k", "on", "t", "2", "-sf", "kk"]
+    inp = ACOUSTIC_INPUT.format(axis="x", control="strain", wave="sine 0.01 4.0 0 0")
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    out_whole = run_lmp(inp.replace("run 300", "run 130\nrun 170"), whole, nprocs=nprocs, args=kk)
+    first = tmp_path / "first"
+    first.mkdir()
+    run_lmp(inp.replace("run 300", "run 130\nwrite_restart mid.restart"), first, nprocs=nprocs,
+            args=kk)
+    second = tmp_path / "second"
+    second.mkdir()
+    out = run_lmp(f"""read_restart {first / 'mid.restart'}
+pair_style lj/cut 2.5
+pair_coeff * * 1.0 1.0
+timestep 0.002
+fix ac all acoustic x strain sine 0.01 4.0 0 0 temp 0.3 0.3 0.1 pdamp 1.0 file dma.txt
+thermo 20
+thermo_style custom step temp press pxx pyy pzz lx ly lz f_ac[1] f_ac[2] f_ac[3] f_ac[4]
+thermo_modify format float %.15g
+dump d all custom 170 final.dump id x y z vx vy vz
+dump_modify d format float %.16g sort id
+run 170
+""", second, nprocs=nprocs, args=kk)
+    assert "fix acoustic/kk ac: integration on Kokkos" in out
+    tw, ts = _thermo(out_whole), _thermo(out)
+    # the rows of the second run (steps 130 ... 300) of both
+    tw = tw[tw[:, 0] >= 130][-ts.shape[0]:]
+    assert ts.shape[0] >= 8 and np.all(np.abs(tw - ts) <= 1e-8 * np.abs(tw) + 1e-10)
+    cols, a = read_dump(whole / "final.dump")
+    _, b = read_dump(second / "final.dump")
+    np.testing.assert_allclose(b[:, 1:], a[:, 1:], rtol=0, atol=1e-8)
+    # the DMA lines of the cycles completed after the restart are those of the whole run
+    da = [l for l in open(whole / "dma.txt") if not l.startswith("#")]
+    db = [l for l in open(second / "dma.txt") if not l.startswith("#")]
+    assert db and da[-len(db):] == db
