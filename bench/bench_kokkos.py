@@ -40,7 +40,8 @@ NCELL = 10 if QUICK else 20          # fcc cells per edge: 4 N^3 atoms
 NSTEPS = 400
 REPEATS = 3
 
-INPUT = """plugin load {plugin}
+# the system of every variant: an fcc LJ liquid-to-be of 4 n^3 atoms
+SYSTEM = """plugin load {plugin}
 units lj
 lattice fcc 0.8442
 region b block 0 {n} 0 {n} 0 {n}
@@ -52,7 +53,8 @@ pair_style lj/cut 2.5
 pair_coeff 1 1 1.0 1.0
 neighbor 0.3 bin
 neigh_modify every 20 delay 0 check no
-fix nve all nve
+"""
+INPUT = SYSTEM + """fix nve all nve
 timestep 0.005
 thermo 100
 run 50
@@ -73,19 +75,7 @@ def loop_time(out):
     return float(t[-1][0])
 
 
-COMPUTE_INPUT = """plugin load {plugin}
-units lj
-lattice fcc 0.8442
-region b block 0 {n} 0 {n} 0 {n}
-create_box 1 b
-create_atoms 1 box
-mass 1 1.0
-velocity all create 1.5 4711 loop geom
-pair_style lj/cut 2.5
-pair_coeff 1 1 1.0 1.0
-neighbor 0.3 bin
-neigh_modify every 20 delay 0 check no
-fix nve all nve
+COMPUTE_INPUT = SYSTEM + """fix nve all nve
 timestep 0.005
 run 100
 {compute}
@@ -142,19 +132,7 @@ def compute_bench(lmp, plugin, env):
         print(f"{a} : {b} = {cost[a] / cost[b]:.2f}x (range {span[0]:.2f} - {span[1]:.2f})")
 
 
-ACOUSTIC_INPUT = """plugin load {plugin}
-units lj
-lattice fcc 0.8442
-region b block 0 {n} 0 {n} 0 {n}
-create_box 1 b
-create_atoms 1 box
-mass 1 1.0
-velocity all create 1.5 4711 loop geom
-pair_style lj/cut 2.5
-pair_coeff 1 1 1.0 1.0
-neighbor 0.3 bin
-neigh_modify every 20 delay 0 check no
-timestep 0.005
+ACOUSTIC_INPUT = SYSTEM + """timestep 0.005
 {fix}
 thermo 100
 run {nsteps}

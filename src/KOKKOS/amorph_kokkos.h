@@ -108,7 +108,7 @@ inline void current_ghosts_kokkos(LAMMPS_NS::LAMMPS *lmp)
 template <class T, class View> void upload(const std::vector<T> &h, View &d, const char *name)
 {
   const std::size_t n = h.size();
-  if (d.extent(0) < n || d.extent(0) == 0) d = View(name, n > 0 ? n : 1);
+  if (d.extent(0) < n || d.extent(0) == 0) d = View(std::string(name), n > 0 ? n : 1);
   if (n == 0) return;
   Kokkos::View<const T *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> src(h.data(), n);
   Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, n)), src);
@@ -120,7 +120,7 @@ template <class View>
 void upload_rows(const double *h, std::size_t nrow, std::size_t ncol, View &d, const char *name)
 {
   if (d.extent(0) < nrow || d.extent(1) != ncol || d.extent(0) == 0)
-    d = View(name, nrow > 0 ? nrow : 1, ncol);
+    d = View(std::string(name), nrow > 0 ? nrow : 1, ncol);
   if (nrow == 0) return;
   Kokkos::View<const double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>
       src(h, nrow, ncol);
@@ -141,7 +141,7 @@ template <class View> void download_rows(const View &d, std::size_t nrow, double
 template <class View> void zero_rows(View &d, std::size_t nrow, std::size_t ncol, const char *name)
 {
   if (d.extent(0) < nrow || d.extent(1) != ncol || d.extent(0) == 0)
-    d = View(name, nrow > 0 ? nrow : 1, ncol);
+    d = View(std::string(name), nrow > 0 ? nrow : 1, ncol);
   if (nrow > 0)
     Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL), 0.0);
 }

@@ -203,21 +203,27 @@ run 200
 # box flips of the lattice basis do not occur at this strain), a group, reference resets every
 # 60 steps, the deformation gradient and strain columns; per-atom values to 1e-10 relative of
 # the plain style's, on 1 and 2 ranks, half and full Kokkos neighbour lists
-NA_INPUT = """units lj
+def tilted_crystal(xy, xz, jiggle):
+    """An fcc LJ crystal of 5^3 cells (500 atoms) in a triclinic box with tilts xy, xz, atoms
+    displaced at random by up to jiggle, group half = the first 300 atoms, thermalised, fix nve"""
+    return f"""units lj
 atom_modify map array
 lattice fcc 1.0
-region b prism 0 5 0 5 0 5 0.5 0 0
+region b prism 0 5 0 5 0 5 {xy} {xz} 0
 create_box 1 b
 create_atoms 1 box
 mass * 1.0
-displace_atoms all random 0.05 0.05 0.05 4321 units box
+displace_atoms all random {jiggle} {jiggle} {jiggle} 4321 units box
 pair_style lj/cut 2.5
 pair_coeff * * 1.0 1.0
 group half id <= 300
 velocity all create 0.6 777 loop geom
 timestep 0.002
 fix nve all nve
-fix def all deform 1 xy erate 0.05 remap x
+"""
+
+
+NA_INPUT = tilted_crystal(0.5, 0, 0.05) + """fix def all deform 1 xy erate 0.05 remap x
 compute na half nonaffine/atom cutoff 1.5 reset every 60 defgrad yes strain yes
 dump d all custom 25 na.dump id c_na[*]
 dump_modify d format float %.16g sort id
@@ -311,21 +317,7 @@ def test_nonaffine_kk_values_read_between_runs_equal_plain(tmp_path):
 # compute boop/atom/kk with every output (q, w, w-hat, averaged q and w-hat, bond order) and
 # each neighbour selection, in a group, in a triclinic box: per-atom values to 1e-10 relative
 # of the plain style's, on 1 and 2 ranks (the averages need the q_lm of ghost atoms)
-BOOP_INPUT = """units lj
-atom_modify map array
-lattice fcc 1.0
-region b prism 0 5 0 5 0 5 0.5 0.3 0
-create_box 1 b
-create_atoms 1 box
-mass * 1.0
-displace_atoms all random 0.08 0.08 0.08 4321 units box
-pair_style lj/cut 2.5
-pair_coeff * * 1.0 1.0
-group half id <= 300
-velocity all create 0.6 777 loop geom
-timestep 0.002
-fix nve all nve
-compute bo half boop/atom degrees 4 4 6 8 12 w yes {sel} bonds 6 0.7
+BOOP_INPUT = tilted_crystal(0.5, 0.3, 0.08) + """compute bo half boop/atom degrees 4 4 6 8 12 w yes {sel} bonds 6 0.7
 dump d all custom 50 bo.dump id c_bo[*]
 dump_modify d format float %.16g sort id
 run 100
