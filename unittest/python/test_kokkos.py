@@ -298,6 +298,8 @@ L.close()
 """
 
 
+@pytest.mark.skipif(LAMMPS_2021, reason="LAMMPS 29 Sep 2021's library returns a compute's "
+                    "values of the last evaluation at the same step: nothing is read between runs")
 def test_nonaffine_kk_values_read_between_runs_equal_plain(tmp_path):
     (tmp_path / "in.na").write_text(NA_INPUT.replace("run 150", "run 40"))
     script = tmp_path / "between.py"
@@ -322,7 +324,7 @@ dump d all custom 50 bo.dump id c_bo[*]
 dump_modify d format float %.16g sort id
 run 100
 """
-BOOP_SELECTIONS = ["nnn 12 cutoff 1.6", "cutoff 1.3", "sann yes cutoff 2.0", "voronoi area"]
+BOOP_SELECTIONS = ["nnn 12 cutoff 1.8", "cutoff 1.3", "sann yes cutoff 2.0", "voronoi area"]
 
 
 def _voro():
@@ -437,7 +439,7 @@ fix ac all acoustic x strain sine 0.01 4.0 0 0 temp 0.3 0.3 0.1 pdamp 1.0 file d
 thermo 20
 thermo_style custom step temp press pxx pyy pzz lx ly lz f_ac[1] f_ac[2] f_ac[3] f_ac[4]
 thermo_modify format float %.15g
-dump d all custom 170 final.dump id x y z vx vy vz
+dump d all custom 150 final.dump id x y z vx vy vz
 dump_modify d format float %.16g sort id
 run 170
 """, second, nprocs=nprocs, args=kk)
@@ -446,10 +448,12 @@ run 170
     # the rows of the second run (steps 130 ... 300) of both
     tw = tw[tw[:, 0] >= 130][-ts.shape[0]:]
     assert ts.shape[0] >= 8 and np.all(np.abs(tw - ts) <= 1e-8 * np.abs(tw) + 1e-10)
-    cols, a = read_dump(whole / "final.dump")
-    _, b = read_dump(second / "final.dump")
+    a, b = _dump_frames(whole / "final.dump")[300], _dump_frames(second / "final.dump")[300]
     np.testing.assert_allclose(b[:, 1:], a[:, 1:], rtol=0, atol=1e-8)
     # the DMA lines of the cycles completed after the restart are those of the whole run
     da = [l for l in open(whole / "dma.txt") if not l.startswith("#")]
     db = [l for l in open(second / "dma.txt") if not l.startswith("#")]
-    assert db and da[-len(db):] == db
+    assert db
+    ra = np.array([[float(v) for v in l.split()] for l in da[-len(db):]])
+    rb = np.array([[float(v) for v in l.split()] for l in db])
+    assert ra.shape == rb.shape and np.all(np.abs(ra - rb) <= 1e-8 * np.abs(ra) + 1e-12)
