@@ -392,38 +392,18 @@ AMORPH::boop::BoopSetup ComputeBoopAtom::setup() const
    averaged invariants and the bond order of the group's atoms
 ------------------------------------------------------------------------- */
 
-namespace {
-// accessors of the host arrays for the per-atom kernels
-struct HostRows {    // q(j, c) = p[j][c]
-  double **p;
-  double &operator()(int j, int c) const { return p[j][c]; }
-};
-struct HostRow {    // out(c) = p[c]
-  double *p;
-  double &operator()(int c) const { return p[c]; }
-};
-struct HostBonds {    // bvec(b, k) = p[4 b + k]
-  const double *p;
-  double operator()(int b, int k) const { return p[4 * (std::size_t) b + k]; }
-};
-struct HostIndex {    // bj(b) = p[b]
-  const int *p;
-  int operator()(int b) const { return p[b]; }
-};
-}    // namespace
-
 void ComputeBoopAtom::evaluate_pass1()
 {
   const int nlocal = atom->nlocal;
   if (nlocal > 0) memset(&boop[0][0], 0, sizeof(double) * nlocal * size_peratom_cols);
   if (nlocal > 0) memset(&qlm[0][0], 0, sizeof(double) * nlocal * 2 * nhalf);
   const AMORPH::boop::BoopSetup s = setup();
-  const HostBonds bvec{bond_vec.data()};
-  const HostRows q{qlm};
+  const AMORPH::Strided<4> bvec{bond_vec.data()};
+  const AMORPH::Rows q{qlm};
   for (int a = 0; a < (int) eval_atom.size(); ++a) {
     const int i = eval_atom[a];
     AMORPH::boop::atom_pass1(s, i, bvec, bond_first[a], bond_first[a + 1], q, eval_out[a] != 0,
-                             HostRow{boop[i]});
+                             AMORPH::Row{boop[i]});
   }
 }
 
@@ -435,12 +415,12 @@ void ComputeBoopAtom::ghost_qlm()
 void ComputeBoopAtom::evaluate_pass2()
 {
   const AMORPH::boop::BoopSetup s = setup();
-  const HostIndex bj{bond_j.data()};
-  const HostRows q{qlm};
+  const AMORPH::Flat bj{bond_j.data()};
+  const AMORPH::Rows q{qlm};
   for (int a = 0; a < (int) eval_atom.size(); ++a) {
     if (!eval_out[a]) continue;
     const int i = eval_atom[a];
-    AMORPH::boop::atom_pass2(s, i, bj, bond_first[a], bond_first[a + 1], q, HostRow{boop[i]});
+    AMORPH::boop::atom_pass2(s, i, bj, bond_first[a], bond_first[a + 1], q, AMORPH::Row{boop[i]});
   }
 }
 

@@ -266,6 +266,7 @@ void ComputeNonaffineAtom::init()
 
 void ComputeNonaffineAtom::capture_reference()
 {
+  sync_host_atoms();    // (from the constructor: the plain no-op; host data are current then)
   double **x0 = store_array(store);
   double **x = atom->x;
   imageint *image = atom->image;
@@ -345,6 +346,7 @@ void ComputeNonaffineAtom::refresh_ghosts()
 
 void ComputeNonaffineAtom::rebuild_bonds()
 {
+  sync_host_atoms();
   reference_positions();
   resolve_pending_counts();
   build_bonds();
@@ -517,7 +519,6 @@ void ComputeNonaffineAtom::run_setup()
   frozen_step = -1;
   find_fixes();
   sync_frame();
-  sync_host_atoms();
   rebuild_bonds();
 }
 
@@ -538,11 +539,9 @@ void ComputeNonaffineAtom::end_of_step_hook()
   // values of this step are those with the old reference: compute them now (consumers
   // later in this step get them since invoked_peratom == step), then reset
   if (invoked_peratom != step) compute_peratom();
-  sync_host_atoms();
   capture_reference();
   frozen_step = step;
   sync_frame();
-  sync_host_atoms();
   rebuild_bonds();
 }
 
@@ -555,7 +554,6 @@ int ComputeNonaffineAtom::modify_param(int narg, char **arg)
     if (strcmp(arg[1], "now") != 0)
       error->all(FLERR, "{}: compute_modify reference takes 'now', got '{}'", STYLE, arg[1]);
     find_fixes();
-    sync_host_atoms();
     capture_reference();
     frozen_step = -1;
     return AMORPH_NS::consumed_compute_modify_args(arg, 2, dynamic_user);
@@ -624,10 +622,7 @@ void ComputeNonaffineAtom::compute_peratom()
   invoked_peratom = update->ntimestep;
   find_fixes();
   sync_frame();
-  if (!bonds_current()) {
-    sync_host_atoms();
-    rebuild_bonds();
-  }
+  if (!bonds_current()) rebuild_bonds();
   const bigint nlost = evaluate_bonds();
   bigint all = 0;
   MPI_Allreduce(&nlost, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
@@ -654,15 +649,15 @@ bigint ComputeNonaffineAtom::evaluate_bonds()
 {
   const int ncol = size_peratom_cols;
   if (atom->nlocal > 0) memset(&out[0][0], 0, sizeof(double) * atom->nlocal * ncol);
-  const NA::Rows x{atom->x};
-  const NA::Flat bj{bond_j.data()};
-  const NA::Triples d0{bond_d0.data()};
+  const AMORPH::Rows x{atom->x};
+  const AMORPH::Flat bj{bond_j.data()};
+  const AMORPH::Strided<3> d0{bond_d0.data()};
   bigint nlost = 0;
   const int nat = (int) bond_atom.size();
   for (int a = 0; a < nat; ++a) {
     const int i = bond_atom[a];
     if (NA::evaluate_bonds(x, i, bj, d0, bond_first[a], bond_first[a + 1], bond_need[a], col_F,
-                           col_strain, NA::Row{out[i]}))
+                           col_strain, AMORPH::Row{out[i]}))
       ++nlost;
   }
   return nlost;

@@ -102,7 +102,8 @@ class ComputeNonaffineAtom : public Compute {
 
   // what the Kokkos variant (src/KOKKOS) does otherwise: the output rows from the bonds
   // (returns the number of atoms that lost neighbours), ghost positions as current as the
-  // owned ones, host atom data before host work, the bond list just rebuilt
+  // owned ones, host atom data before host work (capture_reference(), rebuild_bonds()), the
+  // bond list just rebuilt
   virtual bigint evaluate_bonds();
   virtual void refresh_ghosts();
   virtual void sync_host_atoms() {}

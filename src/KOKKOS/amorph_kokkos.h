@@ -103,28 +103,41 @@ inline void current_ghosts_kokkos(LAMMPS_NS::LAMMPS *lmp)
   atomKK->modified(LAMMPS_NS::Host, ALL_MASK);
 }
 
-// host data (a std::vector) -> device view d of at least its size (reallocated when smaller;
-// never empty, so that its data() is valid)
-template <class T, class View> void upload(const std::vector<T> &h, View &d, const char *name)
+// n host values -> device view d of at least n entries (reallocated when smaller; never
+// empty, so that its data() is valid)
+template <class T, class View> void upload(const T *h, std::size_t n, View &d, const char *name)
 {
-  const std::size_t n = h.size();
   if (d.extent(0) < n || d.extent(0) == 0) d = View(std::string(name), n > 0 ? n : 1);
   if (n == 0) return;
-  Kokkos::View<const T *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> src(h.data(), n);
+  Kokkos::View<const T *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> src(h, n);
   Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, n)), src);
 }
 
-// host rows (h: nrow x ncol doubles, row-major) -> rows 0..nrow-1 of the LayoutRight device
-// view d (reallocated with at least nrow rows when smaller or of another width)
+template <class T, class View> void upload(const std::vector<T> &h, View &d, const char *name)
+{
+  upload(h.data(), h.size(), d, name);
+}
+
+// a LayoutRight device view d of at least nrow x ncol (reallocated when smaller or of
+// another width; never empty)
 template <class View>
-void upload_rows(const double *h, std::size_t nrow, std::size_t ncol, View &d, const char *name)
+void ensure_rows(View &d, std::size_t nrow, std::size_t ncol, const char *name)
 {
   if (d.extent(0) < nrow || d.extent(1) != ncol || d.extent(0) == 0)
     d = View(std::string(name), nrow > 0 ? nrow : 1, ncol);
+}
+
+// host rows (h: nrow x ncol doubles, row-major) -> rows first .. first+nrow-1 of the
+// LayoutRight device view d (made large enough; a reallocation drops the rows before first)
+template <class View>
+void upload_rows(const double *h, std::size_t first, std::size_t nrow, std::size_t ncol, View &d,
+                 const char *name)
+{
+  ensure_rows(d, first + nrow, ncol, name);
   if (nrow == 0) return;
   Kokkos::View<const double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>
       src(h, nrow, ncol);
-  Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL), src);
+  Kokkos::deep_copy(Kokkos::subview(d, std::make_pair(first, first + nrow), Kokkos::ALL), src);
 }
 
 // rows 0..nrow-1 of the LayoutRight device view d -> host rows h (row-major, d's width)
@@ -136,12 +149,10 @@ template <class View> void download_rows(const View &d, std::size_t nrow, double
   Kokkos::deep_copy(dst, Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL));
 }
 
-// a device view of at least nrow x ncol (reallocated when smaller or of another width), its
-// rows 0..nrow-1 zeroed
+// rows 0..nrow-1 of the LayoutRight device view d (made at least nrow x ncol) zeroed
 template <class View> void zero_rows(View &d, std::size_t nrow, std::size_t ncol, const char *name)
 {
-  if (d.extent(0) < nrow || d.extent(1) != ncol || d.extent(0) == 0)
-    d = View(std::string(name), nrow > 0 ? nrow : 1, ncol);
+  ensure_rows(d, nrow, ncol, name);
   if (nrow > 0)
     Kokkos::deep_copy(Kokkos::subview(d, std::make_pair((std::size_t) 0, nrow), Kokkos::ALL), 0.0);
 }

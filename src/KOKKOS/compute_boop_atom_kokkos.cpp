@@ -33,12 +33,12 @@ ComputeBoopAtomKokkos<DeviceType>::ComputeBoopAtomKokkos(LAMMPS *lmp, int narg, 
   // the tables of the degrees on the device, and a setup whose pointers lead there
   const BK::BoopSetup h = setup();
   const int ndeg = h.ndeg;
-  upload(std::vector<double>(h.t.a, h.t.a + BK::NTRI), d_a, "boop/atom/kk:a");
-  upload(std::vector<double>(h.t.ab, h.t.ab + BK::NTRI), d_ab, "boop/atom/kk:ab");
-  upload(std::vector<double>(h.t.diag, h.t.diag + BK::LMAX + 1), d_diag, "boop/atom/kk:diag");
-  upload(std::vector<double>(h.t.sub, h.t.sub + BK::LMAX + 1), d_sub, "boop/atom/kk:sub");
-  upload(std::vector<int>(h.t.slot, h.t.slot + BK::LMAX + 1), d_slot, "boop/atom/kk:slot");
-  upload(std::vector<int>(h.t.off, h.t.off + ndeg), d_off, "boop/atom/kk:off");
+  upload(h.t.a, BK::NTRI, d_a, "boop/atom/kk:a");
+  upload(h.t.ab, BK::NTRI, d_ab, "boop/atom/kk:ab");
+  upload(h.t.diag, BK::LMAX + 1, d_diag, "boop/atom/kk:diag");
+  upload(h.t.sub, BK::LMAX + 1, d_sub, "boop/atom/kk:sub");
+  upload(h.t.slot, BK::LMAX + 1, d_slot, "boop/atom/kk:slot");
+  upload(h.t.off, ndeg, d_off, "boop/atom/kk:off");
   upload(degrees, d_degrees, "boop/atom/kk:degrees");
   std::vector<BK::W3jTerm> terms;
   std::vector<int> first;
@@ -84,11 +84,9 @@ template <class DeviceType> void ComputeBoopAtomKokkos<DeviceType>::evaluate_pas
   upload(eval_out, d_eval_out, "boop/atom/kk:eval_out");
   upload(bond_first, d_bond_first, "boop/atom/kk:bond_first");
   upload(bond_j, d_bond_j, "boop/atom/kk:bond_j");
-  AMORPH_NS::upload_rows(bond_vec.data(), bond_j.size(), 4, d_bond_vec, "boop/atom/kk:bond_vec");
+  AMORPH_NS::upload_rows(bond_vec.data(), 0, bond_j.size(), 4, d_bond_vec, "boop/atom/kk:bond_vec");
   // q_lm rows for the local and ghost atoms (the ghosts' arrive in ghost_qlm())
-  const int nall = nlocal + atom->nghost;
-  if ((int) d_qlm.extent(0) < nall || (int) d_qlm.extent(1) != 2 * nhalf || d_qlm.extent(0) == 0)
-    d_qlm = RowsView("boop/atom/kk:qlm", nmax > nall ? nmax : (nall > 0 ? nall : 1), 2 * nhalf);
+  AMORPH_NS::ensure_rows(d_qlm, nmax, 2 * nhalf, "boop/atom/kk:qlm");
   AMORPH_NS::zero_rows(d_qlm, nlocal, 2 * nhalf, "boop/atom/kk:qlm");
   AMORPH_NS::zero_rows(d_boop, nlocal, size_peratom_cols, "boop/atom/kk:boop");
 
@@ -112,11 +110,9 @@ template <class DeviceType> void ComputeBoopAtomKokkos<DeviceType>::ghost_qlm()
   const int nlocal = atom->nlocal, nall = nlocal + atom->nghost;
   if (nlocal > 0) AMORPH_NS::download_rows(d_qlm, nlocal, &qlm[0][0]);
   ComputeBoopAtom::ghost_qlm();
-  if (nall > nlocal) {
-    Kokkos::View<const double **, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>
-        src(&qlm[nlocal][0], nall - nlocal, 2 * nhalf);
-    Kokkos::deep_copy(Kokkos::subview(d_qlm, std::make_pair(nlocal, nall), Kokkos::ALL), src);
-  }
+  if (nall > nlocal)
+    AMORPH_NS::upload_rows(&qlm[nlocal][0], nlocal, nall - nlocal, 2 * nhalf, d_qlm,
+                           "boop/atom/kk:qlm");
 }
 
 template <class DeviceType> void ComputeBoopAtomKokkos<DeviceType>::evaluate_pass2()

@@ -64,7 +64,8 @@ template <class DeviceType> void ComputeNonaffineAtomKokkos<DeviceType>::bonds_b
   upload(bond_need, d_bond_need, "nonaffine/atom/kk:bond_need");
   upload(bond_first, d_bond_first, "nonaffine/atom/kk:bond_first");
   upload(bond_j, d_bond_j, "nonaffine/atom/kk:bond_j");
-  AMORPH_NS::upload_rows(bond_d0.data(), bond_j.size(), 3, d_bond_d0, "nonaffine/atom/kk:bond_d0");
+  AMORPH_NS::upload_rows(bond_d0.data(), 0, bond_j.size(), 3, d_bond_d0,
+                         "nonaffine/atom/kk:bond_d0");
 }
 
 template <class DeviceType> bigint ComputeNonaffineAtomKokkos<DeviceType>::evaluate_bonds()

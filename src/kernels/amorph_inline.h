@@ -16,4 +16,28 @@
 #define AMORPH_INLINE inline
 #endif
 
+namespace AMORPH {
+
+// Accessors of plain host arrays for the per-atom kernel functions (evaluate_bonds,
+// atom_pass1, ...), which read and write through call operators so that the Kokkos styles
+// can pass their Kokkos::Views instead.
+struct Rows {    // x(j, k) = p[j][k]
+  double *const *p;
+  AMORPH_INLINE double &operator()(int j, int k) const { return p[j][k]; }
+};
+struct Row {    // out(c) = p[c]
+  double *p;
+  AMORPH_INLINE double &operator()(int c) const { return p[c]; }
+};
+struct Flat {    // bj(b) = p[b]
+  const int *p;
+  AMORPH_INLINE int operator()(int b) const { return p[b]; }
+};
+template <int N> struct Strided {    // v(b, k) = p[N b + k]
+  const double *p;
+  AMORPH_INLINE double operator()(int b, int k) const { return p[N * (long) b + k]; }
+};
+
+}    // namespace AMORPH
+
 #endif

@@ -268,10 +268,11 @@ namespace boop {
    One atom of compute boop/atom (and of its Kokkos variant).  The degrees are
    those of a SphericalHarmonics (YlmTables t, its half layout of nhalf values,
    re = q[0..nhalf-1], im = q[nhalf..2 nhalf-1] of one atom's row q); w3j[k]
-   is the W3jView of degree k, degrees[k] its l.  Accessors: q(c) a reference
-   to value c of the atom's q_lm row, out(c) to column c of its output row,
-   bonds as bvec(b, 0..3) = (dx, dy, dz, weight) and bj(b) = neighbour index,
-   qj(j, c) the q_lm row of atom j.
+   is the W3jView of degree k, degrees[k] its l.  Accessors: q(j, c) a
+   reference to value c of the q_lm row of atom j, out(c) to column c of the
+   atom's output row, bonds as bvec(b, 0..3) = (dx, dy, dz, weight) and
+   bj(b) = neighbour index.  The plain style passes AMORPH::Rows, Row, Flat
+   and Strided<4> (amorph_inline.h) on its arrays, the Kokkos style its Views.
 ------------------------------------------------------------------------- */
 
   // w-hat is the ratio of two vanishing numbers when q_l -> 0: defined as 0 below this q_l,

@@ -236,8 +236,8 @@ namespace nonaffine {
   // bonds b = b0 .. b1-1: neighbour index bj(b), reference bond vector d0(b, 0..2), current
   // positions x(j, 0..2) (an atom and its neighbours in the same periodic image frame as
   // the bond vectors).  The accessors are anything with these call operators: the plain
-  // style passes the Rows/Flat/Triples views of its arrays below, the Kokkos style its
-  // Kokkos::Views.  The sums are those of Accumulator::add_displacement(d0, u) with
+  // style passes AMORPH::Rows, Flat and Strided<3> (amorph_inline.h) on its arrays, the Kokkos
+  // style its Kokkos::Views.  The sums are those of Accumulator::add_displacement(d0, u) with
   // u = (x_j - x_i) - d0, V accumulated as a symmetric matrix.
   //
   // Writes the output row out(c) (zeroed by the caller) in the column order of the
@@ -306,24 +306,6 @@ namespace nonaffine {
     }
     return false;
   }
-
-  // accessors of plain arrays for evaluate_bonds()
-  struct Rows {    // x(j, k) = p[j][k]
-    double *const *p;
-    AMORPH_INLINE double operator()(int j, int k) const { return p[j][k]; }
-  };
-  struct Flat {    // bj(b) = p[b]
-    const int *p;
-    AMORPH_INLINE int operator()(int b) const { return p[b]; }
-  };
-  struct Triples {    // d0(b, k) = p[3 b + k]
-    const double *p;
-    AMORPH_INLINE double operator()(int b, int k) const { return p[3 * (long) b + k]; }
-  };
-  struct Row {    // out(c) = p[c]
-    double *p;
-    AMORPH_INLINE double &operator()(int c) const { return p[c]; }
-  };
 
 }    // namespace nonaffine
 }    // namespace AMORPH

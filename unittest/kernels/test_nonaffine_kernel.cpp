@@ -740,8 +740,9 @@ TEST(NonaffineKernel, EvaluateBondsRowMatchesBruteForce)
     for (const int withF : {0, 1}) {
       const int colF = withF ? 5 : -1, colS = withF ? 14 : 5;
       double out[20] = {0.0};
-      const bool lost = evaluate_bonds(Rows{rows.data()}, 3, Flat{bj.data()}, Triples{bd0.data()},
-                                       0, n, n, colF, colS, Row{out});
+      const bool lost =
+          evaluate_bonds(AMORPH::Rows{rows.data()}, 3, AMORPH::Flat{bj.data()},
+                         AMORPH::Strided<3>{bd0.data()}, 0, n, n, colF, colS, AMORPH::Row{out});
       ASSERT_FALSE(lost);
       EXPECT_NEAR(out[0], d2bf, 1e-9 * d2bf + 1e-12);
       // von Mises and volumetric strain written out from the reference strain
@@ -763,16 +764,18 @@ TEST(NonaffineKernel, EvaluateBondsRowMatchesBruteForce)
     }
     // fewer bonds than the reference count: lost, flag -1, nothing else written
     double out[11] = {0.0};
-    EXPECT_TRUE(evaluate_bonds(Rows{rows.data()}, 3, Flat{bj.data()}, Triples{bd0.data()}, 0, n,
-                               n + 1, -1, 5, Row{out}));
+    EXPECT_TRUE(evaluate_bonds(AMORPH::Rows{rows.data()}, 3, AMORPH::Flat{bj.data()},
+                               AMORPH::Strided<3>{bd0.data()}, 0, n, n + 1, -1, 5,
+                               AMORPH::Row{out}));
     EXPECT_EQ(out[4], -1.0);
     for (int c = 0; c < 11; ++c) {
       if (c != 4) { EXPECT_EQ(out[c], 0.0); }
     }
     // two bonds: invalid, the row stays 0
     double out2[5] = {0.0};
-    EXPECT_FALSE(evaluate_bonds(Rows{rows.data()}, 3, Flat{bj.data()}, Triples{bd0.data()}, 0, 2, 2,
-                                -1, -1, Row{out2}));
+    EXPECT_FALSE(evaluate_bonds(AMORPH::Rows{rows.data()}, 3, AMORPH::Flat{bj.data()},
+                                AMORPH::Strided<3>{bd0.data()}, 0, 2, 2, -1, -1,
+                                AMORPH::Row{out2}));
     for (const double v : out2) EXPECT_EQ(v, 0.0);
   }
 }
