@@ -33,7 +33,7 @@ JOBS="${AMORPH_JOBS:-$(nproc)}"
 PY=/usr/bin/python3
 mkdir -p "$CACHE"
 
-log() { printf '\n=== [amorph setup] %s\n' "$*"; }
+log() { printf '\n=== [amorph setup %s] %s\n' "$(date +%T)" "$*"; }
 die() { printf '\n*** [amorph setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # LAMMPS options of the host builds (the key of the build cache includes them).

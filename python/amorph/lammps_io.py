@@ -22,7 +22,7 @@ STYLES: List[Tuple[str, str]] = [("compute", "boop/atom"), ("compute", "nonaffin
                                  ("fix", "events")]
 # their /kk variants, registered by a plugin built against a LAMMPS with KOKKOS
 # (doc/src/Kokkos.rst); each as /kk, /kk/device and /kk/host
-KOKKOS_STYLES: List[Tuple[str, str]] = [(k, n + s) for k, n in [("fix", "tml"),
+KOKKOS_STYLES: List[Tuple[str, str]] = [(k, n + s) for k, n in [("fix", "tml"), ("fix", "acoustic"),
                                                                ("compute", "nonaffine/atom"),
                                                                ("compute", "boop/atom")]
                                         for s in ("/kk", "/kk/device", "/kk/host")]
