@@ -535,12 +535,12 @@ cmd_test() {
   fi
   local rc=0
   log "tests against LAMMPS $(cat "$CACHE/lammps-sid.version") (newest): full suite"
-  ctest --test-dir "$HERE/build/sid" --output-on-failure || rc=1
+  ctest --test-dir "$HERE/build/sid" --output-on-failure -j "$JOBS" || rc=1
   log "tests against LAMMPS $(cat "$CACHE/lammps-trixie.version") (Debian trixie): full suite"
-  ctest --test-dir "$HERE/build/trixie" --output-on-failure || rc=1
+  ctest --test-dir "$HERE/build/trixie" --output-on-failure -j "$JOBS" || rc=1
   if [ $bookworm = 1 ]; then
     log "tests against LAMMPS $(cat "$CACHE/lammps-bookworm.version") (29 Sep 2021, with KOKKOS): full suite"
-    ctest --test-dir "$HERE/build/bookworm" --output-on-failure || rc=1
+    ctest --test-dir "$HERE/build/bookworm" --output-on-failure -j "$JOBS" || rc=1
   fi
   return $rc
 }

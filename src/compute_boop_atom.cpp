@@ -6,7 +6,7 @@
    Two passes per invocation:
    1. for each local atom: candidate neighbours within the cutoff from a cell
       list of local and ghost atoms (or Voronoi faces), selection (all / nnn /
-      SANN), q_lm(i) =
+      SANN; kernels/neighbor_select.h), q_lm(i) =
       (1/N_b) sum_j Y_lm(r_j - r_i) and the Steinhardt invariants;
    2. forward communication of q_lm (m >= 0 only) to ghost atoms, then the
       Lechner-Dellago average q-bar_lm(i) = (q_lm(i) + sum_j q_lm(j))/(N_b+1)
@@ -26,12 +26,9 @@
 #include "error.h"
 #include "force.h"
 #include "memory.h"
+#include "neighbor.h"
 #include "pair.h"
 #include "update.h"
-
-#ifdef AMORPH_HAVE_VORO
-#include <voro++.hh>
-#endif
 
 #include <algorithm>
 #include <cmath>
@@ -224,53 +221,19 @@ void ComputeBoopAtom::init()
 
 int ComputeBoopAtom::select_neighbors(int i)
 {
-  double **x = atom->x;
-  tagint *tag = atom->tag;
+  using AMORPH::neigh::Rule;
   if (mode == NEIGH_VORONOI) {
-    const int n = vor_num[i];
-    double atot = 0.0;
-    for (int k = 0; k < n; ++k) atot += vor_area[vor_first[i] + k];
-    cand.clear();
-    for (int k = 0; k < n; ++k) {
-      const int j = vor_j[vor_first[i] + k];
-      const double dx = x[j][0] - x[i][0];
-      const double dy = x[j][1] - x[i][1];
-      const double dz = x[j][2] - x[i][2];
-      const double w = voro_area ? vor_area[vor_first[i] + k] / atot : 1.0 / n;
-      cand.push_back({dx * dx + dy * dy + dz * dz, dx, dy, dz, j, tag[j], w});
-    }
-    return n;
+    voronoi.candidates(i, atom->x, atom->tag, voro_area != 0, cand);
+    return voronoi.faces(i);
   }
-  cand.clear();
-  cells.for_each_neighbor(i, [&](int j, double dx, double dy, double dz, double rsq) {
-    cand.push_back({rsq, dx, dy, dz, j, tag[j], 0.0});
-  });
-  // a total order, so that the choice never depends on neighbour-list order (MPI ranks)
-  auto closer = [](const Cand &a, const Cand &b) {
-    if (a.rsq != b.rsq) return a.rsq < b.rsq;
-    if (a.tag != b.tag) return a.tag < b.tag;
-    if (a.dx != b.dx) return a.dx < b.dx;
-    if (a.dy != b.dy) return a.dy < b.dy;
-    return a.dz < b.dz;
-  };
-  const int n = (int) cand.size();
-  int nb = n;
-  if (mode == NEIGH_NNN) {
-    if (n < nnn) return -1;    // caller reports the error collectively
-    std::partial_sort(cand.begin(), cand.begin() + nnn, cand.end(), closer);
-    nb = nnn;
-  } else if (mode == NEIGH_SANN) {
-    std::sort(cand.begin(), cand.end(), closer);
-    dist.resize(n);
-    for (int k = 0; k < n; ++k) dist[k] = sqrt(cand[k].rsq);
-    nb = AMORPH::boop::sann_count(dist.data(), n);
-    if (nb == AMORPH::boop::SANN_NOT_FOUND) {
-      ++nsann_failed;
-      nb = n;
-    }
-  }
-  for (int k = 0; k < nb; ++k) cand[k].w = 1.0 / nb;
-  return nb;
+  AMORPH::neigh::cutoff_candidates(cells, i, atom->tag, cand);
+  const Rule rule = mode == NEIGH_NNN ? Rule::NEAREST
+      : mode == NEIGH_SANN            ? Rule::SANN
+                                      : Rule::CUTOFF;
+  const AMORPH::neigh::Selection sel = selector.select(cand, rule, nnn);
+  if (sel.too_few) return -1;    // caller reports the error collectively
+  if (sel.sann_open) ++nsann_failed;
+  return sel.count;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -318,15 +281,26 @@ void ComputeBoopAtom::refresh_ghosts()
 void ComputeBoopAtom::find_bonds()
 {
   if (mode == NEIGH_VORONOI) {
-    voronoi_neighbors();
-  } else {
-    // known only after the setup of a run (Neighbor and Comm are initialised after computes)
-    const double cutghost = comm->get_comm_cutoff();
-    if (sqrt(cutsq) > cutghost)
+    // one voro++ container with all local and ghost atoms: a local atom's cell must not
+    // touch its walls, i.e. the ghost shell must be thick enough
+    voronoi.compute(atom->x, atom->nlocal, atom->nlocal + atom->nghost);
+    bigint nwall = voronoi.nwall, all;
+    MPI_Allreduce(&nwall, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
+    if (all > 0)
       error->all(FLERR,
-                 "Compute boop/atom cutoff {} exceeds the ghost atom cutoff {}: "
-                 "use comm_modify cutoff to increase it",
-                 sqrt(cutsq), cutghost);
+                 "Compute boop/atom voronoi: {} Voronoi cells reach the edge of the ghost atom "
+                 "region: increase comm_modify cutoff",
+                 all);
+  } else {
+    // ghost atoms must hold every neighbour within the cutoff, also after the atoms moved by
+    // up to half the neighbour skin since the ghosts were chosen (as for compute rdf); known
+    // only after the setup of a run (Neighbor and Comm are initialised after computes)
+    const double cutghost = comm->get_comm_cutoff();
+    if (sqrt(cutsq) + neighbor->skin > cutghost)
+      error->all(FLERR,
+                 "Compute boop/atom cutoff {} plus neighbor skin {} exceeds the ghost atom "
+                 "cutoff {}: use comm_modify cutoff {} (or larger)",
+                 sqrt(cutsq), neighbor->skin, cutghost, sqrt(cutsq) + neighbor->skin);
     cells.build(atom->x, atom->nlocal + atom->nghost, sqrt(cutsq));
   }
 
@@ -424,80 +398,6 @@ void ComputeBoopAtom::evaluate_pass2()
   }
 }
 
-/* ----------------------------------------------------------------------
-   Voronoi face neighbours of every local atom (voro++): one container with
-   all local and ghost atoms; a local atom's cell must not touch the
-   container walls, i.e. the ghost shell must be thick enough.
-------------------------------------------------------------------------- */
-
-void ComputeBoopAtom::voronoi_neighbors()
-{
-  const int nlocal = atom->nlocal;
-  vor_first.assign(nlocal, 0);
-  vor_num.assign(nlocal, 0);
-  vor_j.clear();
-  vor_area.clear();
-#ifdef AMORPH_HAVE_VORO
-  const int nall = nlocal + atom->nghost;
-  double **x = atom->x;
-  std::vector<std::vector<int>> cellnb(nlocal);
-  std::vector<std::vector<double>> cellarea(nlocal);
-  bigint nwall = 0;
-  // a rank without local atoms computes no cells but joins the reduction below
-  if (nlocal > 0) {
-    double lo[3], hi[3];
-    for (int d = 0; d < 3; ++d) lo[d] = hi[d] = x[0][d];
-    for (int i = 1; i < nall; ++i)
-      for (int d = 0; d < 3; ++d) {
-        lo[d] = std::min(lo[d], x[i][d]);
-        hi[d] = std::max(hi[d], x[i][d]);
-      }
-    // about 5 particles per voro++ block
-    double vol = 1.0;
-    for (int d = 0; d < 3; ++d) {
-      const double pad = 1e-6 * (hi[d] - lo[d]) + 1e-10;
-      lo[d] -= pad;
-      hi[d] += pad;
-      vol *= hi[d] - lo[d];
-    }
-    const double block = cbrt(5.0 * vol / nall);
-    int nb[3];
-    for (int d = 0; d < 3; ++d) nb[d] = std::max(1, (int) ((hi[d] - lo[d]) / block));
-    voro::container con(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2], nb[0], nb[1], nb[2], false, false,
-                        false, 8);
-    for (int i = 0; i < nall; ++i) con.put(i, x[i][0], x[i][1], x[i][2]);
-
-    voro::c_loop_all cl(con);
-    voro::voronoicell_neighbor c;
-    if (cl.start()) do {
-        const int i = cl.pid();
-        if (i >= nlocal) continue;
-        if (!con.compute_cell(c, cl)) continue;
-        c.neighbors(cellnb[i]);
-        c.face_areas(cellarea[i]);
-        for (int j : cellnb[i])
-          if (j < 0) {
-            ++nwall;
-            break;
-          }
-      } while (cl.inc());
-  }
-  bigint all;
-  MPI_Allreduce(&nwall, &all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
-  if (all > 0)
-    error->all(FLERR,
-               "Compute boop/atom voronoi: {} Voronoi cells reach the edge of the ghost atom "
-               "region: increase comm_modify cutoff",
-               all);
-  for (int i = 0; i < nlocal; ++i) {
-    vor_first[i] = (int) vor_j.size();
-    vor_num[i] = (int) cellnb[i].size();
-    vor_j.insert(vor_j.end(), cellnb[i].begin(), cellnb[i].end());
-    vor_area.insert(vor_area.end(), cellarea[i].begin(), cellarea[i].end());
-  }
-#endif
-}
-
 /* ---------------------------------------------------------------------- */
 
 int ComputeBoopAtom::pack_forward_comm(int n, int *idx, double *buf, int /*pbc_flag*/,
@@ -530,9 +430,8 @@ double ComputeBoopAtom::memory_usage()
                      bond_j.capacity()) *
       sizeof(int);
   bytes += (double) bond_vec.capacity() * sizeof(double);
-  bytes += (double) cand.capacity() * sizeof(Cand);
+  bytes += (double) cand.capacity() * sizeof(AMORPH::neigh::Candidate);
   bytes += cells.memory_usage();
-  bytes += (double) (vor_first.capacity() + vor_num.capacity() + vor_j.capacity()) * sizeof(int);
-  bytes += (double) vor_area.capacity() * sizeof(double);
+  bytes += voronoi.memory_usage();
   return bytes;
 }

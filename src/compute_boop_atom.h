@@ -3,8 +3,9 @@
 
    compute boop/atom: Steinhardt q_l, w_l, w-hat_l, Lechner-Dellago averaged
    q-bar_l, w-bar_l and Tanaka's bond crystallinity s(i,j) per atom.
-   The numerics live in kernels/boop_kernel.h; this class selects neighbours,
-   communicates q_lm of ghost atoms and fills the per-atom array.
+   The numerics live in kernels/boop_kernel.h, the neighbour selection in
+   kernels/neighbor_select.h; this class gathers the bonds, communicates
+   q_lm of ghost atoms and fills the per-atom array.
 ------------------------------------------------------------------------- */
 
 #ifdef COMPUTE_CLASS
@@ -16,8 +17,8 @@ ComputeStyle(boop/atom,ComputeBoopAtom);
 #ifndef AMORPH_COMPUTE_BOOP_ATOM_H
 #define AMORPH_COMPUTE_BOOP_ATOM_H
 
-#include "cell_list.h"
 #include "compute.h"
+#include "neighbor_select.h"
 
 #include <memory>
 #include <vector>
@@ -72,21 +73,13 @@ class ComputeBoopAtom : public Compute {
   // local/ghost index and (dx, dy, dz, weight)
   std::vector<int> eval_atom, eval_out, bond_first, bond_j;
   std::vector<double> bond_vec;
-  // scratch for the candidate neighbours of one atom
-  struct Cand {
-    double rsq;
-    double dx, dy, dz;
-    int j;
-    tagint tag;
-    double w;    // weight of the bond in q_lm (1/N_b, or the face-area fraction)
-  };
-  // voronoi neighbours of all local atoms (CSR): index and face area
-  std::vector<int> vor_first, vor_num, vor_j;
-  std::vector<double> vor_area;
-  void voronoi_neighbors();
-  AMORPH::cells::CellList cells;    // local + ghost atoms, for the cutoff neighbours
-  std::vector<Cand> cand;
-  std::vector<double> dist, bar;    // scratch: sorted distances (SANN), averaged q_lm
+  // neighbour selection (kernels/neighbor_select.h): the cutoff candidates from a cell list
+  // over local + ghost atoms, or the Voronoi faces of all local atoms; the candidates of one
+  // atom (scratch), with the weights of the chosen bonds in q_lm (1/N_b, or face-area fraction)
+  AMORPH::cells::CellList cells;
+  AMORPH::neigh::VoronoiCells voronoi;
+  AMORPH::neigh::Selector selector;
+  std::vector<AMORPH::neigh::Candidate> cand;
   bigint nsann_failed;
 
   bool need_neighbors_of_neighbors() const { return qbarflag || wbarflag || bondflag; }

@@ -3,7 +3,7 @@
    https://www.gnu.org/licenses/old-licenses/gpl-2.0.html
 
    Bond-orientational order kernel: spherical harmonics, Wigner 3j, q_l,
-   w_l, w_hat_l, bond crystallinity, SANN.  See boop_kernel.h for the
+   w_l, w_hat_l, bond crystallinity.  See boop_kernel.h for the
    equations, conventions and references; the functions the Kokkos variant
    of compute boop/atom shares are inline, in boop_kernel_impl.h.
 ------------------------------------------------------------------------- */
@@ -304,25 +304,6 @@ namespace boop {
   double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj)
   {
     return detail::cosine(full_view(l, qi), full_view(l, qj));
-  }
-
-  /* ======================================================================
-   SANN
-====================================================================== */
-
-  int sann_count(const double *r_sorted, int n, double *radius)
-  {
-    if (n < 4) return SANN_NOT_FOUND;
-    double sum = r_sorted[0] + r_sorted[1];
-    for (int m = 3; m <= n - 1; ++m) {
-      sum += r_sorted[m - 1];                                // sum_{j=1}^{m} r_j
-      const double rm = sum / static_cast<double>(m - 2);    // R_m
-      if (rm < r_sorted[m]) {                                // r_{m+1} (0-based index m)
-        if (radius) *radius = rm;
-        return m;
-      }
-    }
-    return SANN_NOT_FOUND;
   }
 
 }    // namespace boop

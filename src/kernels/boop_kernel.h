@@ -9,8 +9,6 @@
    - P. J. Steinhardt, D. R. Nelson, M. Ronchetti, Phys. Rev. B 28, 784 (1983).
    - W. Lechner, C. Dellago, J. Chem. Phys. 129, 114707 (2008).
    - H. Tanaka, Eur. Phys. J. E 35, 113 (2012) (bond crystallinity s_ij).
-   - J. A. van Meel, L. Filion, C. Valeriani, D. Frenkel,
-     J. Chem. Phys. 136, 234107 (2012) (SANN).
    - AMORPH documentation, doc/src/Science.rst, section 3.
 
    Conventions (identical to LAMMPS compute orientorder/atom)
@@ -247,22 +245,6 @@ namespace boop {
   AMORPH_INLINE double bond_crystallinity_half(int l, const double *re_i, const double *im_i,
                                                const double *re_j, const double *im_j);
   double bond_crystallinity(int l, const std::complex<double> *qi, const std::complex<double> *qj);
-
-  /* ----------------------------------------------------------------------
-   SANN neighbour count (van Meel et al. 2012).
-   r_sorted[0..n-1]: distances sorted ascending (r_1 <= r_2 <= ..., > 0).
-   Returns the smallest m >= 3 with
-       R_m = (sum_{j=1}^{m} r_j) / (m - 2) < r_{m+1},
-   i.e. the first m neighbours are the SANN neighbours and R_m is the SANN
-   shell radius (stored in *radius if radius != nullptr).
-   Needs r_{m+1}, so m <= n-1.  If no such m exists in the list (in
-   particular if n < 4) returns SANN_NOT_FOUND (= 0) and leaves *radius
-   untouched: the caller must supply more candidates (enlarge its cutoff)
-   and call again.
-------------------------------------------------------------------------- */
-
-  constexpr int SANN_NOT_FOUND = 0;
-  int sann_count(const double *r_sorted, int n, double *radius = nullptr);
 
   /* ----------------------------------------------------------------------
    One atom of compute boop/atom (and of its Kokkos variant).  The degrees are

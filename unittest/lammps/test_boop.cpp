@@ -294,8 +294,13 @@ TEST_F(BoopTest, CutoffBeyondGhostCutoffIsAnError)
   cmd("compute b all boop/atom cutoff 2.0");
   use_in_thermo("b");
   EXPECT_LMP_ERROR(cmd("run 0"), "exceeds the ghost atom cutoff");
+  // within the ghost cutoff, but not with the skin that atoms may move before the ghosts
+  // are chosen again
+  cmd("comm_modify cutoff 2.2");
+  EXPECT_LMP_ERROR(cmd("run 0"),
+                   "cutoff 2 plus neighbor skin 0.3 exceeds the ghost atom cutoff 2.2");
   // and the remedy works
-  cmd("comm_modify cutoff 2.5");
+  cmd("comm_modify cutoff 2.4");
   cmd("run 0");
   auto v = peratom_array("b", 11);
   EXPECT_FALSE(v.empty());
